@@ -1,0 +1,175 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using FluxSharp.LocalCluster.Objects;
+using FluxSharp.LocalCluster.Resources;
+
+namespace FluxSharp.LocalCluster.Api;
+
+/// <summary>
+/// What the real server's registry strategies do to built-in kinds on write: namespace finalizers and phase,
+/// Secret stringData folded into data, Service type/clusterIP/port defaults, protocol defaults on ports.
+/// </summary>
+internal sealed class BuiltinAdmission : IAdmissionHook
+{
+    private int _nextServiceIp = 10;
+
+    public void BeforeCreate(ResourceInfo r, JsonObject obj, RequestContext ctx)
+    {
+        switch ((r.Group, r.Kind))
+        {
+            case ("", "Namespace"):
+                var spec = obj["spec"] as JsonObject ?? new JsonObject();
+                obj["spec"] = spec;
+                spec["finalizers"] ??= new JsonArray("kubernetes");
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                Obj.Metadata(obj)["labels"] ??= new JsonObject();
+                ((JsonObject)Obj.Metadata(obj)["labels"]!)["kubernetes.io/metadata.name"] = Obj.Name(obj);
+                break;
+            case ("", "Service"):
+                DefaultService(obj, null);
+                break;
+        }
+
+        Common(r, obj);
+    }
+
+    public void BeforeUpdate(ResourceInfo r, JsonObject live, JsonObject obj, RequestContext ctx)
+    {
+        switch ((r.Group, r.Kind))
+        {
+            case ("", "Namespace"):
+                ((JsonObject?)Obj.Metadata(obj)["labels"] ?? (JsonObject)(Obj.Metadata(obj)["labels"] = new JsonObject()))["kubernetes.io/metadata.name"] = Obj.Name(obj);
+                break;
+            case ("", "Service"):
+                DefaultService(obj, live);
+                break;
+        }
+
+        Common(r, obj);
+    }
+
+    public void BeforeDelete(ResourceInfo r, JsonObject obj, List<string> finalizers)
+    {
+        if (r.Group.Length == 0 && r.Kind == "Namespace" && !Obj.IsDeleting(obj))
+        {
+            // The namespace controller empties the namespace, then removes spec.finalizers.
+            obj["status"] = new JsonObject { ["phase"] = "Terminating" };
+        }
+    }
+
+    public void AfterWrite(ResourceInfo r, JsonObject stored)
+    {
+    }
+
+    private static void Common(ResourceInfo r, JsonObject obj)
+    {
+        if (r.Group.Length == 0 && r.Kind == "Secret")
+        {
+            FoldStringData(obj);
+        }
+
+        if (Obj.At(obj, "spec", "template", "spec") is JsonObject podSpec)
+        {
+            DefaultPodSpec(podSpec);
+        }
+        else if (r.Kind == "CronJob" && Obj.At(obj, "spec", "jobTemplate", "spec", "template", "spec") is JsonObject cronPod)
+        {
+            DefaultPodSpec(cronPod);
+        }
+        else if (r.Kind == "Pod" && obj["spec"] is JsonObject pod)
+        {
+            DefaultPodSpec(pod);
+        }
+    }
+
+    /// <summary>stringData is write-only: its entries are base64-encoded into data and the field dropped.</summary>
+    private static void FoldStringData(JsonObject secret)
+    {
+        secret["type"] ??= "Opaque";
+        if (secret["stringData"] is not JsonObject stringData)
+        {
+            return;
+        }
+
+        var data = secret["data"] as JsonObject ?? new JsonObject();
+        foreach (var (k, v) in stringData)
+        {
+            var text = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString() ?? string.Empty;
+            data[k] = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        }
+
+        secret["data"] = data;
+        secret.Remove("stringData");
+    }
+
+    private void DefaultService(JsonObject svc, JsonObject? live)
+    {
+        if (svc["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+
+        spec["type"] ??= "ClusterIP";
+        var type = Obj.Str(spec, "type");
+        if (type is "ClusterIP" or "NodePort" or "LoadBalancer")
+        {
+            var liveIp = Obj.Str(live, "spec", "clusterIP");
+            if (Obj.Str(spec, "clusterIP") is null or "")
+            {
+                spec["clusterIP"] = liveIp ?? $"10.96.{(Interlocked.Increment(ref _nextServiceIp) / 250) % 250}.{(_nextServiceIp % 250) + 1}";
+            }
+
+            spec["clusterIPs"] ??= new JsonArray(Obj.Str(spec, "clusterIP"));
+            spec["sessionAffinity"] ??= "None";
+            spec["ipFamilies"] ??= new JsonArray("IPv4");
+            spec["ipFamilyPolicy"] ??= "SingleStack";
+            spec["internalTrafficPolicy"] ??= "Cluster";
+        }
+
+        if (spec["ports"] is JsonArray ports)
+        {
+            foreach (var p in ports.OfType<JsonObject>())
+            {
+                p["protocol"] ??= "TCP";
+                p["targetPort"] ??= p["port"]?.DeepClone();
+            }
+        }
+    }
+
+    private static void DefaultPodSpec(JsonObject podSpec)
+    {
+        podSpec["restartPolicy"] ??= "Always";
+        podSpec["dnsPolicy"] ??= "ClusterFirst";
+        podSpec["terminationGracePeriodSeconds"] ??= 30;
+        podSpec["schedulerName"] ??= "default-scheduler";
+        podSpec["securityContext"] ??= new JsonObject();
+        foreach (var list in new[] { "containers", "initContainers" })
+        {
+            if (podSpec[list] is not JsonArray containers)
+            {
+                continue;
+            }
+
+            foreach (var c in containers.OfType<JsonObject>())
+            {
+                c["terminationMessagePath"] ??= "/dev/termination-log";
+                c["terminationMessagePolicy"] ??= "File";
+                if (c["imagePullPolicy"] is null)
+                {
+                    var image = Obj.Str(c, "image") ?? string.Empty;
+                    var lastSegment = image[(image.LastIndexOf('/') + 1)..];
+                    c["imagePullPolicy"] = !lastSegment.Contains(':', StringComparison.Ordinal) || lastSegment.EndsWith(":latest", StringComparison.Ordinal) ? "Always" : "IfNotPresent";
+                }
+
+                c["resources"] ??= new JsonObject();
+                if (c["ports"] is JsonArray ports)
+                {
+                    foreach (var p in ports.OfType<JsonObject>())
+                    {
+                        p["protocol"] ??= "TCP";
+                    }
+                }
+            }
+        }
+    }
+}

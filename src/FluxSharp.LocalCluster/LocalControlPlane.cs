@@ -1,0 +1,210 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using FluxSharp.LocalCluster.Api;
+using FluxSharp.LocalCluster.Controllers;
+using FluxSharp.LocalCluster.Http;
+using FluxSharp.LocalCluster.Resources;
+using FluxSharp.LocalCluster.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FluxSharp.LocalCluster;
+
+/// <summary>
+/// The local control plane: a Kubernetes-API-compatible server on 127.0.0.1 with in-process controllers
+/// (CRDs, garbage collection, namespaces, workload simulation). Start it, point any Kubernetes client at
+/// <see cref="Kubeconfig"/>, dispose it to stop (state is saved when a state dir is set).
+/// </summary>
+public sealed class LocalControlPlane : IAsyncDisposable
+{
+    private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private readonly WebApplication _app;
+    private readonly List<EventLoop> _loops;
+    private readonly StateFile? _stateFile;
+    private readonly X509Certificate2? _certificate;
+    private int _disposed;
+
+    private LocalControlPlane(WebApplication app, ResourceService service, List<EventLoop> loops, StateFile? stateFile, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
+    {
+        _app = app;
+        Service = service;
+        _loops = loops;
+        _stateFile = stateFile;
+        Simulator = simulator;
+        _certificate = certificate;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Where the API is served, e.g. http://127.0.0.1:38211.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The workload simulator: mark workloads failing from tests.</summary>
+    public WorkloadSimulator Simulator { get; }
+
+    /// <summary>PEM of the serving certificate when TLS is on.</summary>
+    public string? CertificatePem => _certificate?.ExportCertificatePem();
+
+    /// <summary>A kubeconfig (YAML) with one cluster, context and user for this server, namespace "default".</summary>
+    public string Kubeconfig => BuildKubeconfig();
+
+    internal ResourceService Service { get; }
+
+    public static async Task<LocalControlPlane> StartAsync(LocalControlPlaneOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("FluxSharp.LocalCluster");
+        var time = TimeProvider.System;
+        var store = new ObjectStore(options.WatchHistorySize);
+        var registry = new ResourceRegistry();
+        var service = new ResourceService(store, registry, time);
+        service.Hooks.Add(new BuiltinAdmission());
+
+        StateFile? stateFile = null;
+        if (options.StateDir is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            stateFile = new StateFile(store, dir, options.PersistInterval);
+            await stateFile.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var crds = new CrdController(service);
+        crds.SyncAll();
+        crds.Attach();
+
+        var simulator = new WorkloadSimulator();
+        var loops = new List<EventLoop> { new GarbageCollector(service, logger), new NamespaceController(service, logger) };
+        if (options.SimulateWorkloads)
+        {
+            loops.Add(new WorkloadSimulatorLoop(service, simulator, logger));
+        }
+
+        foreach (var loop in loops)
+        {
+            loop.Start();
+            loop.Resync();
+        }
+
+        EnsureNamespaces(service);
+        stateFile?.Start();
+
+        var certificate = options.Tls ? CreateCertificate() : null;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+        var app = builder.Build();
+        var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
+        var handler = new ApiHandler(service, watches, time, logger);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        var baseUrl = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
+        return new LocalControlPlane(app, service, loops, stateFile, simulator, certificate, baseUrl);
+    }
+
+    /// <summary>Writes the kubeconfig to a file (mode 0600), creating its directory.</summary>
+    public async Task WriteKubeconfigAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await File.WriteAllTextAsync(full, Kubeconfig, cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>Waits until the in-process controllers have handled every change so far (GC, namespaces, simulator).</summary>
+    public async Task WaitForControllersIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (!_loops.TrueForAll(l => l.Idle))
+        {
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var loop in _loops)
+        {
+            await loop.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_stateFile is not null)
+        {
+            await _stateFile.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
+    }
+
+    private static void EnsureNamespaces(ResourceService service)
+    {
+        var ns = service.Registry.Find(string.Empty, "v1", "namespaces")!;
+        foreach (var name in InitialNamespaces)
+        {
+            if (service.TryGet(ns, null, name) is null)
+            {
+                service.Create(ns, null, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } }, RequestContext.Internal("kube-apiserver"));
+            }
+        }
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=fluxsharp-local-control-plane", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+    }
+
+    private string BuildKubeconfig()
+    {
+        var sb = new StringBuilder();
+        sb.Append("apiVersion: v1\nkind: Config\nclusters:\n- name: fluxsharp\n  cluster:\n    server: ").Append(BaseUrl.ToString().TrimEnd('/')).Append('\n');
+        if (_certificate is not null)
+        {
+            sb.Append("    certificate-authority-data: ").Append(Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()))).Append('\n');
+        }
+
+        sb.Append("contexts:\n- name: fluxsharp\n  context:\n    cluster: fluxsharp\n    user: admin\n    namespace: default\n");
+        sb.Append("current-context: fluxsharp\nusers:\n- name: admin\n  user: {}\n");
+        return sb.ToString();
+    }
+}

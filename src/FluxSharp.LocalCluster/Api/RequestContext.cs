@@ -11,10 +11,8 @@ public enum FieldValidation
 /// <summary>Per-request options that every write honours.</summary>
 public sealed class RequestContext
 {
-    /// <summary>The impersonated user name; null for the (unimpersonated) cluster admin.</summary>
-    public string? User { get; init; }
-
-    public IReadOnlyList<string> Groups { get; init; } = [];
+    /// <summary>The impersonated identity; null for the (unimpersonated) cluster admin.</summary>
+    public Authorization.UserInfo? User { get; init; }
 
     public bool DryRun { get; init; }
 

@@ -43,7 +43,8 @@ internal static class Seams
     }
 
     /// <summary>A meta.k8s.io/v1 Table for kubectl get; null when tables are not available (kubectl then prints on its own).</summary>
-    public static JsonObject? Table(ResourceInfo resource, IReadOnlyList<JsonObject> objects, string? includeObject, string? resourceVersion, string? continueToken, DateTimeOffset now) => null;
+    public static JsonObject? Table(ResourceInfo resource, IReadOnlyList<JsonObject> objects, string? includeObject, string? resourceVersion, string? continueToken, DateTimeOffset now) =>
+        Tables.TableBuilder.Build(resource, objects, includeObject, resourceVersion, continueToken, now);
 
     public static JsonObject? OpenApiV3Root(IReadOnlyList<ResourceInfo> resources, string hash) => null;
 
@@ -52,11 +53,6 @@ internal static class Seams
     public static JsonObject? OpenApiV2(IReadOnlyList<ResourceInfo> resources) => null;
 
     public static JsonNode? ParseYaml(string yaml) => throw ApiException.UnsupportedMediaType("YAML bodies are not supported yet");
-
-    /// <summary>Null when allowed; otherwise the Forbidden message.</summary>
-    public static string? Authorize(RequestContext ctx, string verb, ResourceInfo? resource, string? subresource, string? ns, string? name, string path) => null;
-
-    public static (string User, IReadOnlyList<string> Groups)? Impersonate(Microsoft.AspNetCore.Http.IHeaderDictionary headers) => null;
 
     private static ApiException NotYet(string what) => new(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", what + " is not supported yet");
 }

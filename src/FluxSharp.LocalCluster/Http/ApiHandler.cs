@@ -25,10 +25,12 @@ internal sealed partial class ApiHandler
     private readonly WatchStreamer _watches;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly StoreRbacSource _rbac;
 
     public ApiHandler(ResourceService service, WatchStreamer watches, TimeProvider time, ILogger logger)
     {
         _service = service;
+        _rbac = new StoreRbacSource(service.Store);
         _watches = watches;
         _time = time;
         _logger = logger;
@@ -68,6 +70,12 @@ internal sealed partial class ApiHandler
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         var method = http.Request.Method;
         var ctx = BuildContext(http);
+        var resourceRequest = segments is ["api", _, _, ..] or ["apis", _, _, _, ..];
+        if (ctx.User is { } user && !resourceRequest)
+        {
+            // Discovery, OpenAPI and other non-resource paths are authorized by path.
+            Authorization.RbacAuthorizer.EnsureAllowed(user, Authorization.RequestAttributes.ForPath(method == "GET" ? "get" : method.ToLowerInvariant(), path), _rbac);
+        }
 
         if (segments.Length == 0)
         {
@@ -161,10 +169,10 @@ internal sealed partial class ApiHandler
             throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
         }
 
-        var forbidden = Seams.Authorize(ctx, verb, r, req.Subresource, req.Namespace, req.Name, http.Request.Path);
-        if (forbidden is not null)
+        if (ctx.User is { } user)
         {
-            throw new ApiException(HttpStatusCode.Forbidden, "Forbidden", forbidden) { DetailsGroup = r.Group, DetailsKind = r.Plural, DetailsName = req.Name };
+            var attrs = new Authorization.RequestAttributes(verb, r.Group, r.Plural, req.Subresource, req.Namespace, req.Name, null);
+            Authorization.RbacAuthorizer.EnsureAllowed(user, attrs, _rbac);
         }
 
         if (req.Subresource == "scale")
@@ -406,7 +414,7 @@ internal sealed partial class ApiHandler
     private RequestContext BuildContext(HttpContext http)
     {
         var q = http.Request.Query;
-        var identity = Seams.Impersonate(http.Request.Headers);
+        var identity = Authorization.Impersonation.FromHeaders(http.Request.Headers);
         var fieldManager = q["fieldManager"].ToString();
         if (string.IsNullOrEmpty(fieldManager))
         {
@@ -435,8 +443,7 @@ internal sealed partial class ApiHandler
 
         return new RequestContext
         {
-            User = identity?.User,
-            Groups = identity?.Groups ?? [],
+            User = identity,
             DryRun = dryRun == "All",
             FieldManager = fieldManager,
             FieldValidation = validation,

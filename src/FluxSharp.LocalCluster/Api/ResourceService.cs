@@ -78,7 +78,7 @@ public sealed class ResourceService
         var take = limit is > 0 ? Math.Min(limit.Value, matched.Count) : matched.Count;
         for (var i = 0; i < take; i++)
         {
-            result.Add(ForVersion(matched[i], r));
+            result.Add(Obj.Clone(ForVersion(matched[i], r)));
         }
 
         var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };

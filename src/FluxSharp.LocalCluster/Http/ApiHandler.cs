@@ -582,7 +582,7 @@ internal sealed partial class ApiHandler
     {
         if (WantsTable(http))
         {
-            var table = Seams.Table(r, [obj], http.Request.Query["includeObject"], null, null, _time.GetUtcNow());
+            var table = Seams.Table(r, [Obj.Clone(obj)], http.Request.Query["includeObject"], null, null, _time.GetUtcNow());
             if (table is not null)
             {
                 await WriteJsonAsync(http, table).ConfigureAwait(false);

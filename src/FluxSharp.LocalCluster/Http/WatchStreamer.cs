@@ -126,7 +126,7 @@ internal sealed class WatchStreamer
                     }
 
                     var shown = ResourceService.ForVersion(obj!, r);
-                    JsonNode payload = table ? Seams.Table(r, [shown], http.Request.Query["includeObject"], null, null, _time.GetUtcNow()) ?? shown : shown;
+                    JsonNode payload = table ? Seams.Table(r, [Obj.Clone(shown)], http.Request.Query["includeObject"], null, null, _time.GetUtcNow()) ?? shown : shown;
                     await WriteLineAsync(body, type, payload, token).ConfigureAwait(false);
                 }
             }

@@ -115,6 +115,7 @@ public sealed class ObjectStore
     public bool TryCreate(string storageKey, JsonObject obj, out JsonObject stored)
     {
         WatchEvent ev;
+        obj = Normalize(obj);
         lock (_lock)
         {
             var objects = Objects(storageKey);
@@ -144,6 +145,7 @@ public sealed class ObjectStore
     public JsonObject? TryUpdate(string storageKey, JsonObject obj, string expectedResourceVersion, out bool conflict)
     {
         WatchEvent ev;
+        obj = Normalize(obj);
         conflict = false;
         lock (_lock)
         {
@@ -287,6 +289,12 @@ public sealed class ObjectStore
 
         return n;
     }
+
+    /// <summary>
+    /// Stored objects are re-read from their JSON text: one uniform number representation whatever code built them,
+    /// and a tree no caller holds a reference into.
+    /// </summary>
+    private static JsonObject Normalize(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
 
     internal void Unsubscribe(Watcher watcher)
     {

@@ -427,7 +427,11 @@ public sealed class ResourceService
 
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Obj.Timestamp(now);
-        meta["generation"] = 1;
+        if (TracksGeneration(r))
+        {
+            meta["generation"] = 1;
+        }
+
         if (alreadyTracked != true)
         {
             Seams.TrackUpdate(null, obj, r, ctx.FieldManager, null, now);
@@ -525,7 +529,7 @@ public sealed class ResourceService
             throw ApiException.Invalid(r.Kind, r.Group, name, causes);
         }
 
-        if (SpecChanged(r, live, obj))
+        if (TracksGeneration(r) && SpecChanged(r, live, obj))
         {
             meta["generation"] = (Obj.Long(live, "metadata", "generation") ?? 1) + 1;
         }
@@ -578,6 +582,11 @@ public sealed class ResourceService
 
         return ForVersion(stored, r);
     }
+
+    /// <summary>Custom resources and kinds with a spec a controller acts on carry metadata.generation; ConfigMaps and the like don't.</summary>
+    private static bool TracksGeneration(ResourceInfo r) =>
+        r.IsCustom || r.Group is "apps" or "batch" or "networking.k8s.io" or "policy" or "autoscaling" or "apiextensions.k8s.io" or "apiregistration.k8s.io" or "admissionregistration.k8s.io" or "scheduling.k8s.io"
+        || (r.Group.Length == 0 && r.Kind is "Pod" or "ReplicationController" or "PersistentVolumeClaim");
 
     /// <summary>Namespaces wait for spec.finalizers (the namespace controller's "kubernetes") as well as metadata.finalizers.</summary>
     private static bool HasSpecFinalizers(ResourceInfo r, JsonObject obj) =>

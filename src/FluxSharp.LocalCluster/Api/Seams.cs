@@ -29,11 +29,13 @@ internal static class Seams
 
     public static IReadOnlyList<StatusCause> ValidateMetadata(JsonObject obj, ResourceInfo resource, bool allowGenerateName) => [];
 
-    public static JsonNode JsonPatch(JsonNode target, JsonNode patch) => throw NotYet("json patch");
+    public static JsonNode JsonPatch(JsonNode target, JsonNode patch) => Patching.JsonPatch.Apply(target, patch);
 
-    public static JsonNode MergePatch(JsonNode target, JsonNode patch) => throw NotYet("merge patch");
+    public static JsonNode MergePatch(JsonNode target, JsonNode patch) =>
+        Patching.MergePatch.Apply(target, patch) ?? throw ApiException.BadRequest("the merge patch deleted the whole object");
 
-    public static JsonNode StrategicMergePatch(JsonNode target, JsonNode patch, ResourceInfo resource) => throw NotYet("strategic merge patch");
+    public static JsonNode StrategicMergePatch(JsonNode target, JsonNode patch, ResourceInfo resource) =>
+        Patching.StrategicMergePatch.Apply(target, patch, resource.Schema);
 
     public static JsonObject ServerSideApply(JsonObject? live, JsonObject config, ResourceInfo resource, string manager, bool force, string? subresource, DateTimeOffset now) =>
         throw NotYet("server-side apply");

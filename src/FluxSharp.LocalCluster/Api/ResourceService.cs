@@ -638,10 +638,7 @@ public sealed class ResourceService
 
         if (ctx.FieldValidation == FieldValidation.Strict)
         {
-            var detail = unknown.Count == 1
-                ? $"strict decoding error: unknown field \"{unknown[0]}\""
-                : "strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
-            throw ApiException.BadRequest(detail);
+            throw ApiException.BadRequest(Seams.StrictDecodingError(r, unknown));
         }
 
         ctx.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));

@@ -11,23 +11,47 @@ namespace FluxSharp.LocalCluster.Api;
 /// </summary>
 internal static class Seams
 {
-    public static TypeSchema? BuiltinSchema(string group, string version, string kind) => null;
+    public static TypeSchema? BuiltinSchema(string group, string version, string kind) => BuiltinSchemas.ForKind(group, version, kind);
 
-    public static TypeSchema CrdSchema(JsonObject openApiV3Schema) => TypeSchema.Any();
+    public static TypeSchema CrdSchema(JsonObject openApiV3Schema) => CrdSchemas.FromOpenApiV3(openApiV3Schema);
 
-    public static IReadOnlyList<string> UnknownFields(JsonObject obj, ResourceInfo resource) => [];
+    public static IReadOnlyList<string> UnknownFields(JsonObject obj, ResourceInfo resource) =>
+        resource.Schema is { } schema ? Schema.UnknownFields.Find(obj, schema) : [];
 
+    public static string StrictDecodingError(ResourceInfo resource, IReadOnlyList<string> unknown) =>
+        Schema.UnknownFields.StrictErrorMessage(resource.Kind, resource.Version, unknown);
+
+    /// <summary>Drops fields the schema doesn't know, as decoding into the real server's types (or CRD structural pruning) does.</summary>
     public static void Prune(JsonObject obj, ResourceInfo resource)
     {
+        if (resource.Schema is { } schema)
+        {
+            SchemaPruner.Prune(obj, schema);
+        }
     }
 
     public static void Default(JsonObject obj, ResourceInfo resource)
     {
+        if (resource.IsCustom && resource.Schema is { } schema)
+        {
+            SchemaDefaulter.ApplyDefaults(obj, schema);
+        }
     }
 
-    public static IReadOnlyList<StatusCause> Validate(JsonObject obj, ResourceInfo resource) => [];
+    /// <summary>OpenAPI v3 validation of custom resources (built-in kinds are checked by their own rules).</summary>
+    public static IReadOnlyList<StatusCause> Validate(JsonObject obj, ResourceInfo resource) =>
+        resource.IsCustom && resource.Schema is { } schema ? SchemaValidator.Validate(obj, schema) : [];
 
-    public static IReadOnlyList<StatusCause> ValidateMetadata(JsonObject obj, ResourceInfo resource, bool allowGenerateName) => [];
+    public static IReadOnlyList<StatusCause> ValidateMetadata(JsonObject obj, ResourceInfo resource, bool allowGenerateName)
+    {
+        var rule = (resource.Group, resource.Kind) switch
+        {
+            ("", "Namespace" or "Service") => NameRule.Label,
+            ("rbac.authorization.k8s.io", _) => NameRule.PathSegment,
+            _ => NameRule.Subdomain,
+        };
+        return ObjectMetaValidation.Validate(obj, resource.Namespaced, allowGenerateName, rule);
+    }
 
     public static JsonNode JsonPatch(JsonNode target, JsonNode patch) => Patching.JsonPatch.Apply(target, patch);
 
@@ -48,13 +72,24 @@ internal static class Seams
     public static JsonObject? Table(ResourceInfo resource, IReadOnlyList<JsonObject> objects, string? includeObject, string? resourceVersion, string? continueToken, DateTimeOffset now) =>
         Tables.TableBuilder.Build(resource, objects, includeObject, resourceVersion, continueToken, now);
 
-    public static JsonObject? OpenApiV3Root(IReadOnlyList<ResourceInfo> resources, string hash) => null;
+    public static string OpenApiV3Root(IReadOnlyList<ResourceInfo> resources, string cacheKey) => OpenApiDocuments.V3RootJson(resources, cacheKey);
 
-    public static JsonObject? OpenApiV3GroupVersion(IReadOnlyList<ResourceInfo> resources, string groupVersionPath) => null;
+    public static string? OpenApiV3GroupVersion(IReadOnlyList<ResourceInfo> resources, string groupVersionPath, string cacheKey) =>
+        OpenApiDocuments.V3GroupVersionJson(resources, groupVersionPath, cacheKey);
 
-    public static JsonObject? OpenApiV2(IReadOnlyList<ResourceInfo> resources) => null;
+    public static string OpenApiV2(IReadOnlyList<ResourceInfo> resources, string cacheKey) => OpenApiDocuments.V2Json(resources, cacheKey);
 
-    public static JsonNode? ParseYaml(string yaml) => throw ApiException.UnsupportedMediaType("YAML bodies are not supported yet");
+    public static JsonNode? ParseYaml(string yaml)
+    {
+        try
+        {
+            return Serialization.YamlJson.Parse(yaml);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
+        }
+    }
 
     private static ApiException NotYet(string what) => new(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", what + " is not supported yet");
 }

@@ -396,19 +396,18 @@ internal sealed partial class ApiHandler
     private async Task ServeOpenApiAsync(HttpContext http, string[] segments)
     {
         var resources = Registry.All;
-        JsonObject? doc = segments switch
+        var key = Registry.Generation.ToString(CultureInfo.InvariantCulture);
+        var doc = segments switch
         {
-            ["openapi", "v2"] => Seams.OpenApiV2(resources),
-            ["openapi", "v3"] => Seams.OpenApiV3Root(resources, Registry.Generation.ToString(CultureInfo.InvariantCulture)),
-            ["openapi", "v3", .. var rest] => Seams.OpenApiV3GroupVersion(resources, string.Join('/', rest)),
+            ["openapi", "v2"] => Seams.OpenApiV2(resources, key),
+            ["openapi", "v3"] => Seams.OpenApiV3Root(resources, key),
+            ["openapi", "v3", .. var rest] => Seams.OpenApiV3GroupVersion(resources, string.Join('/', rest), key),
             _ => null,
-        };
-        if (doc is null)
-        {
-            throw PathNotFound();
-        }
-
-        await WriteJsonAsync(http, doc).ConfigureAwait(false);
+        } ?? throw PathNotFound();
+        http.Response.ContentType = "application/json";
+        var bytes = Encoding.UTF8.GetBytes(doc);
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
     }
 
     private RequestContext BuildContext(HttpContext http)

@@ -24,6 +24,7 @@ internal static class BuiltinResources
                 HasStatus = status,
                 Scale = scale ? new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector") : null,
                 Verbs = verbs ?? ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+                Schema = Api.Seams.BuiltinSchema(group, version, kind),
             });
         }
 

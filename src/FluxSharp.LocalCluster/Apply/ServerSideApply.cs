@@ -35,7 +35,8 @@ public static class ServerSideApply
             managers.AddRange(CreditExistingFields(live, request));
         }
 
-        var configSet = Ownership.Strip(FieldSetBuilder.Build(config, schema));
+        // Unstripped while pruning, as in SMD: the config's metadata.name keeps "metadata" owned.
+        var configSet = FieldSetBuilder.Build(config, schema);
         var merged = ObjectMerger.Merge(before, config, schema);
 
         var id = ManagerEntry.MakeId(request.Manager, ManagerEntry.ApplyOperation, request.ApiVersion, request.Subresource);
@@ -54,6 +55,7 @@ public static class ServerSideApply
 
         var cmp = ObjectComparer.Compare(before, merged, schema);
         Ownership.TakeChanges(managers, cmp, self, request.Force);
+        self.Set = Ownership.Strip(self.Set);
 
         // Like the apiserver, the applier's timestamp moves only when the apply changed the object.
         if (!cmp.IsSame || self.Time is null)
@@ -78,8 +80,9 @@ public static class ServerSideApply
             owned = owned.Union(m.Set);
         }
 
-        var toRemove = lastSet.EnsureNamedFieldsAreMembers(request.Schema)
-            .Difference(owned.EnsureNamedFieldsAreMembers(request.Schema));
+        // Identity and bookkeeping fields are never pruned, whatever the sets say.
+        var toRemove = Ownership.Strip(lastSet.EnsureNamedFieldsAreMembers(request.Schema)
+            .Difference(owned.EnsureNamedFieldsAreMembers(request.Schema)));
         ItemRemover.Remove(merged, toRemove, request.Schema);
     }
 

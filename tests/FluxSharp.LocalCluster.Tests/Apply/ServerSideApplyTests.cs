@@ -83,6 +83,21 @@ public class ServerSideApplyTests
     }
 
     [Fact]
+    public void DroppingAllMetadataFieldsKeepsIdentity()
+    {
+        var live = ServerSideApply.Apply(null, Deploy(), Req("flux"));
+        live["metadata"]!["uid"] = "u1";
+        var config = Deploy();
+        config["metadata"]!.AsObject().Remove("labels");
+        var updated = ServerSideApply.Apply(live, config, Req("flux"));
+
+        Assert.Equal("web", (string?)updated["metadata"]!["name"]);
+        Assert.Equal("u1", (string?)updated["metadata"]!["uid"]);
+        Assert.False(updated["metadata"]!.AsObject().ContainsKey("labels"));
+        Assert.StartsWith("{\"f:spec\"", Entry(updated, "flux")!["fieldsV1"]!.ToJsonString(TestJson.Relaxed), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DroppingAFieldAnotherApplierOwnsKeepsIt()
     {
         var live = ServerSideApply.Apply(null, Deploy(), Req("flux"));

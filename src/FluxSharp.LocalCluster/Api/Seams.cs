@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FluxSharp.LocalCluster.Apply;
 using FluxSharp.LocalCluster.Resources;
 using FluxSharp.LocalCluster.Schema;
 
@@ -62,11 +63,10 @@ internal static class Seams
         Patching.StrategicMergePatch.Apply(target, patch, resource.Schema);
 
     public static JsonObject ServerSideApply(JsonObject? live, JsonObject config, ResourceInfo resource, string manager, bool force, string? subresource, DateTimeOffset now) =>
-        throw NotYet("server-side apply");
+        Apply.ServerSideApply.Apply(live, config, new ApplyRequest(manager, force, resource.ApiVersion, resource.Schema ?? TypeSchema.Any(), now, subresource));
 
-    public static void TrackUpdate(JsonObject? live, JsonObject updated, ResourceInfo resource, string manager, string? subresource, DateTimeOffset now)
-    {
-    }
+    public static void TrackUpdate(JsonObject? live, JsonObject updated, ResourceInfo resource, string manager, string? subresource, DateTimeOffset now) =>
+        ManagedFieldsTracker.TrackUpdate(live, updated, new UpdateRequest(manager, resource.ApiVersion, resource.Schema ?? TypeSchema.Any(), now, subresource));
 
     /// <summary>A meta.k8s.io/v1 Table for kubectl get; null when tables are not available (kubectl then prints on its own).</summary>
     public static JsonObject? Table(ResourceInfo resource, IReadOnlyList<JsonObject> objects, string? includeObject, string? resourceVersion, string? continueToken, DateTimeOffset now) =>

@@ -177,7 +177,7 @@ internal sealed class WatchStreamer
     private static async Task WriteLineAsync(Stream body, string type, JsonNode obj, CancellationToken token)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Obj.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);

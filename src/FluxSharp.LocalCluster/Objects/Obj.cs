@@ -7,7 +7,10 @@ namespace FluxSharp.LocalCluster.Objects;
 /// <summary>Small accessors over an object held as JSON (the server stores objects as JsonObject).</summary>
 public static class Obj
 {
-    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
+    /// <summary>Output as the real server writes it: no needless escaping of quotes, &lt; or &gt;.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonObject Metadata(JsonObject obj)
     {

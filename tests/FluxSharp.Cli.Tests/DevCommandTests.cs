@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace FluxSharp.Cli.Tests;
+
+/// <summary>`fluxsharp dev` as a user runs it: a real process, real kubectl against the kubeconfig it writes.</summary>
+public sealed class DevCommandTests : IDisposable
+{
+    private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "fluxsharp-dev-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_stateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    [Fact]
+    public async Task DevServesTheApiWritesKubeconfigAndKeepsStateAcrossASigtermRestart()
+    {
+        string kubeconfig;
+        await using (var dev = await DevProcess.StartAsync(_stateDir))
+        {
+            Assert.StartsWith("http://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
+            kubeconfig = Path.Combine(_stateDir, "kubeconfig");
+            Assert.True(File.Exists(kubeconfig));
+
+            var ns = await RunKubectlAsync(kubeconfig, "get", "namespace", "default", "-o", "jsonpath={.status.phase}");
+            Assert.Equal("Active", ns);
+            await RunKubectlAsync(kubeconfig, ["apply", "-f", "-"], """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept","namespace":"default"},"data":{"k":"v"}}""");
+
+            Assert.Equal(0, await dev.StopWithSigtermAsync());
+            Assert.Contains("stopping", dev.Output, StringComparison.Ordinal);
+        }
+
+        await using (var again = await DevProcess.StartAsync(_stateDir))
+        {
+            var value = await RunKubectlAsync(kubeconfig, "get", "configmap", "kept", "-o", "jsonpath={.data.k}");
+            Assert.Equal("v", value);
+        }
+    }
+
+    [Fact]
+    public async Task DevRejectsAnInvalidPortWithAClearMessage()
+    {
+        var psi = DevProcess.StartInfo(_stateDir, "--port", "70000");
+        using var p = Process.Start(psi)!;
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains("--port", stderr, StringComparison.Ordinal);
+    }
+
+    private static Task<string> RunKubectlAsync(string kubeconfig, params string[] args) => RunKubectlAsync(kubeconfig, args, null);
+
+    private static async Task<string> RunKubectlAsync(string kubeconfig, string[] args, string? stdin)
+    {
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(kubeconfig);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            await p.StandardInput.WriteAsync(stdin);
+        }
+
+        p.StandardInput.Close();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {stderr}");
+        return stdout;
+    }
+}
+
+/// <summary>A running `fluxsharp dev` process; its API URL is read from what it prints.</summary>
+internal sealed class DevProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private DevProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string ApiUrl { get; private set; } = string.Empty;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ProcessStartInfo StartInfo(string stateDir, params string[] extra)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "FluxSharp.Cli", "bin", Configuration, "net10.0", "fluxsharp.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(Path.GetFullPath(exe));
+        psi.ArgumentList.Add("dev");
+        psi.ArgumentList.Add("--state-dir");
+        psi.ArgumentList.Add(stateDir);
+        foreach (var e in extra)
+        {
+            psi.ArgumentList.Add(e);
+        }
+
+        return psi;
+    }
+
+    public static async Task<DevProcess> StartAsync(string stateDir)
+    {
+        var dev = new DevProcess(Process.Start(StartInfo(stateDir, "--port", "0"))!);
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        dev._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (dev._output)
+            {
+                dev._output.AppendLine(e.Data);
+            }
+
+            if (e.Data.StartsWith("API server:", StringComparison.Ordinal))
+            {
+                ready.TrySetResult(e.Data["API server:".Length..].Trim());
+            }
+        };
+        dev._process.BeginOutputReadLine();
+        dev._process.BeginErrorReadLine();
+        dev.ApiUrl = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return dev;
+    }
+
+    public async Task<int> StopWithSigtermAsync()
+    {
+        Assert.Equal(0, Kill(_process.Id, 15));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+}

@@ -261,7 +261,7 @@ public static class RbacAuthorizer
             {
                 foreach (var (otherName, other) in roles.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 {
-                    if (otherName == name || visiting.Contains(otherName) || !LabelSelector.Matches(selector, (other["metadata"] as JsonObject)?["labels"] as JsonObject))
+                    if (otherName == name || visiting.Contains(otherName) || !Selectors.LabelSelector.FromObject(selector).Matches(other))
                     {
                         continue;
                     }

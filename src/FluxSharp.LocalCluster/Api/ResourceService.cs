@@ -43,6 +43,8 @@ public sealed class ResourceService
 
     public ResourceRegistry Registry => _registry;
 
+    private ResourceInfo CoreEvents => _registry.Find(string.Empty, "v1", "events")!;
+
     public JsonObject Get(ResourceInfo r, string? ns, string name)
     {
         var stored = _store.Get(ResourceRegistry.StorageKey(r), NsFor(r, ns), name) ?? throw NotFound(r, name);
@@ -101,6 +103,12 @@ public sealed class ResourceService
 
     public JsonObject Create(ResourceInfo r, string? ns, JsonObject body, RequestContext ctx)
     {
+        if (EventConversion.IsEventsV1(r))
+        {
+            CheckTypeMeta(r, body);
+            return ForVersion(Create(CoreEvents, ns, EventConversion.ToCore(body), ctx), r);
+        }
+
         CheckTypeMeta(r, body);
         CheckNamespace(r, ns, body);
         var obj = Obj.Clone(body);
@@ -131,6 +139,12 @@ public sealed class ResourceService
 
     public JsonObject Update(ResourceInfo r, string? ns, string name, JsonObject body, RequestContext ctx, string? subresource)
     {
+        if (EventConversion.IsEventsV1(r))
+        {
+            CheckTypeMeta(r, body);
+            return ForVersion(Update(CoreEvents, ns, name, EventConversion.ToCore(body), ctx, subresource), r);
+        }
+
         CheckTypeMeta(r, body);
         CheckNamespace(r, ns, body);
         var bodyName = Obj.Name(body);
@@ -171,6 +185,11 @@ public sealed class ResourceService
             throw ApiException.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         }
 
+        if (EventConversion.IsEventsV1(r) && type == PatchType.Apply)
+        {
+            throw ApiException.UnsupportedMediaType("server-side apply of events.k8s.io/v1 Events is not supported by the local control plane; apply core/v1 Events");
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var live = _store.Get(ResourceRegistry.StorageKey(r), NsFor(r, ns), name);
@@ -196,6 +215,12 @@ public sealed class ResourceService
                 if (patched is not JsonObject patchedObj)
                 {
                     throw ApiException.BadRequest("the patch produced something that is not an object");
+                }
+
+                if (EventConversion.IsEventsV1(r))
+                {
+                    CheckTypeMeta(r, patchedObj);
+                    return ForVersion(UpdatePrepared(CoreEvents, live, EventConversion.ToCore(patchedObj), ctx, subresource, Obj.ResourceVersion(live)!, null), r);
                 }
 
                 CheckTypeMeta(r, patchedObj);
@@ -337,6 +362,11 @@ public sealed class ResourceService
     /// <summary>The object as version <paramref name="r"/> shows it (versions of a CRD share storage; conversion is None).</summary>
     public static JsonObject ForVersion(JsonObject stored, ResourceInfo r)
     {
+        if (EventConversion.IsEventsV1(r) && Obj.Str(stored, "apiVersion") == "v1")
+        {
+            return EventConversion.ToEventsV1(stored);
+        }
+
         if (Obj.Str(stored, "apiVersion") == r.ApiVersion && Obj.Str(stored, "kind") == r.Kind)
         {
             return stored;

@@ -63,6 +63,7 @@ internal static class BuiltinResources
         Add("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true);
         Add("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false);
         Add("events.k8s.io", "v1", "Event", "events", true, ["ev"]);
+        list[^1] = list[^1] with { SharedStorageKey = "/events", StorageVersion = false };
         Add("coordination.k8s.io", "v1", "Lease", "leases", true);
         Add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], status: true);
         Add("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"]);

@@ -47,6 +47,9 @@ public sealed record ResourceInfo
     /// <summary>Schema of the whole object; null when unknown (then anything is accepted).</summary>
     public TypeSchema? Schema { get; init; }
 
+    /// <summary>Set when this resource is stored with another (events.k8s.io Events live with core Events).</summary>
+    public string? SharedStorageKey { get; init; }
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public string GroupVersion => ApiVersion;

@@ -21,7 +21,7 @@ public sealed class ResourceRegistry
     public IReadOnlyList<ResourceInfo> All => _snapshot.Resources;
 
     /// <summary>Storage shared by all versions of a resource: "group/plural".</summary>
-    public static string StorageKey(ResourceInfo r) => r.Group + "/" + r.Plural;
+    public static string StorageKey(ResourceInfo r) => r.SharedStorageKey ?? r.Group + "/" + r.Plural;
 
     public ResourceInfo? Find(string group, string version, string plural) =>
         _snapshot.ByPath.TryGetValue((group, version, plural), out var r) ? r : null;

@@ -451,6 +451,12 @@ internal sealed partial class ApiHandler
 
     private static async Task<string> ReadBodyAsync(HttpContext http)
     {
+        var bytes = await ReadBodyBytesAsync(http).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    private static async Task<byte[]> ReadBodyBytesAsync(HttpContext http)
+    {
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge();
@@ -469,7 +475,7 @@ internal sealed partial class ApiHandler
             buffer.Write(chunk, 0, n);
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
     }
 
     private static ApiException TooLarge() =>
@@ -477,11 +483,17 @@ internal sealed partial class ApiHandler
 
     private static async Task<JsonNode> ReadNodeAsync(HttpContext http)
     {
-        var text = await ReadBodyAsync(http).ConfigureAwait(false);
         var contentType = http.Request.ContentType ?? "application/json";
+        if (contentType.StartsWith(Protobuf.KubernetesProtobuf.MediaType, StringComparison.Ordinal))
+        {
+            // kubectl's typed clients (create configmap/namespace/secret...) send built-in kinds as protobuf.
+            return Protobuf.KubernetesProtobuf.Decode(await ReadBodyBytesAsync(http).ConfigureAwait(false));
+        }
+
+        var text = await ReadBodyAsync(http).ConfigureAwait(false);
         if (contentType.Contains("protobuf", StringComparison.Ordinal) || contentType.Contains("cbor", StringComparison.Ordinal))
         {
-            throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+            throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
         }
 
         if (text.Trim().Length == 0)

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace FluxSharp.Kubernetes.Runtime;
+
+/// <summary>An event as Flux's controllers emit it: about one object, with a reason, a message and metadata (e.g. the revision).</summary>
+public sealed record FluxEvent(
+    V1ObjectReference InvolvedObject,
+    string Type,
+    string Reason,
+    string Message,
+    IReadOnlyDictionary<string, string> Metadata,
+    string ReportingController,
+    DateTimeOffset Timestamp);
+
+/// <summary>
+/// Records Kubernetes events (core/v1) the way client-go's recorder does: identical events within a window are
+/// aggregated into one with a growing count. Every event also goes to in-process sinks (the notification
+/// pipeline). Failures to record are logged, never thrown: events must not break a reconcile.
+/// </summary>
+public sealed partial class EventRecorder
+{
+    private readonly IKubernetes _kube;
+    private readonly string _component;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, (string Name, int Count, DateTimeOffset First)> _recent = new(StringComparer.Ordinal);
+
+    public EventRecorder(IKubernetes kube, string component, ILogger logger)
+    {
+        _kube = kube;
+        _component = component;
+        _logger = logger;
+    }
+
+    /// <summary>In-process receivers of every event (e.g. alerts).</summary>
+    public List<Action<FluxEvent>> Sinks { get; } = [];
+
+    /// <summary>Identical events within this window are counted on one Event object.</summary>
+    public TimeSpan AggregationWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    public Task NormalAsync(IKubernetesObject<V1ObjectMeta> obj, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        RecordAsync(obj, "Normal", reason, message, metadata, cancellationToken);
+
+    public Task WarningAsync(IKubernetesObject<V1ObjectMeta> obj, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        RecordAsync(obj, "Warning", reason, message, metadata, cancellationToken);
+
+    public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var now = DateTimeOffset.UtcNow;
+        var involved = new V1ObjectReference
+        {
+            ApiVersion = obj.ApiVersion,
+            Kind = obj.Kind,
+            Name = obj.Metadata.Name,
+            NamespaceProperty = obj.Metadata.NamespaceProperty,
+            Uid = obj.Metadata.Uid,
+            ResourceVersion = obj.Metadata.ResourceVersion,
+        };
+        var ev = new FluxEvent(involved, type, reason, message, metadata ?? new Dictionary<string, string>(), _component, now);
+        foreach (var sink in Sinks)
+        {
+            sink(ev);
+        }
+
+        var ns = obj.Metadata.NamespaceProperty ?? "default";
+        var key = string.Join('\u0001', involved.Uid, type, reason, message);
+        try
+        {
+            if (_recent.TryGetValue(key, out var seen) && now - seen.First < AggregationWindow)
+            {
+                var count = seen.Count + 1;
+                _recent[key] = (seen.Name, count, seen.First);
+                var patch = new V1Patch($"{{\"count\":{count},\"lastTimestamp\":\"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"}}", V1Patch.PatchType.MergePatch);
+                await _kube.CoreV1.PatchNamespacedEventAsync(patch, seen.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var name = $"{obj.Metadata.Name}.{now.ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}";
+            var annotations = (metadata ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var body = new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Annotations = annotations.Count > 0 ? annotations : null },
+                InvolvedObject = involved,
+                Type = type,
+                Reason = reason,
+                Message = message,
+                Source = new V1EventSource { Component = _component },
+                ReportingComponent = _component,
+                ReportingInstance = _component,
+                FirstTimestamp = now.UtcDateTime,
+                LastTimestamp = now.UtcDateTime,
+                Count = 1,
+            };
+            await _kube.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _recent[key] = (name, 1, now);
+        }
+        catch (HttpOperationException e)
+        {
+            _recent.TryRemove(key, out _);
+            LogEventFailed(_logger, reason, obj.Metadata.Name, e.Response.StatusCode, e);
+        }
+        catch (HttpRequestException e)
+        {
+            LogEventFailed(_logger, reason, obj.Metadata.Name, null, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not record event {Reason} for {Name} ({Status})")]
+    private static partial void LogEventFailed(ILogger logger, string reason, string name, System.Net.HttpStatusCode? status, Exception e);
+}

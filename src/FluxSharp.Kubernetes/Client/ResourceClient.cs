@@ -74,9 +74,14 @@ public sealed class ResourceClient
             yield return new ResourceEvent(type, obj);
         }
 
-        if (failure is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone })
+        switch (failure)
         {
-            throw new ResourceVersionExpiredException(failure.Message);
+            // The client reports an ERROR event carrying a Status as a KubernetesException.
+            case KubernetesException { Status.Code: 410 }:
+            case HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }:
+                throw new ResourceVersionExpiredException(failure.Message);
+            case KubernetesException or HttpOperationException:
+                throw new HttpRequestException($"watch of {Resource} failed: {failure.Message}", failure);
         }
     }
 

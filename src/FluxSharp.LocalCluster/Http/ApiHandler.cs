@@ -303,7 +303,8 @@ internal sealed partial class ApiHandler
 
                 var updated = Obj.Clone(live);
                 SetPath(updated, scale.SpecReplicasPath, JsonValue.Create(replicas));
-                var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, null);
+                // Recorded as an update of the scale subresource, so managedFields (and apply conflicts) name it as the real server does.
+                var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, "scale");
                 await WriteJsonAsync(http, ScaleOf(result, scale), ctx).ConfigureAwait(false);
                 return;
             }
@@ -574,7 +575,14 @@ internal sealed partial class ApiHandler
             "Orphan" => PropagationPolicy.Orphan,
             var other => throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\""),
         };
-        return new DeleteOptions(policy, Obj.Str(body, "preconditions", "uid"), Obj.Str(body, "preconditions", "resourceVersion"));
+        // kubectl delete --dry-run=server sends dryRun in the DeleteOptions body rather than the query.
+        var dryRun = false;
+        foreach (var value in (Obj.At(body, "dryRun") as JsonArray ?? []).Select(v => v?.ToString()))
+        {
+            dryRun = value == "All" ? true : throw ApiException.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+        }
+
+        return new DeleteOptions(policy, Obj.Str(body, "preconditions", "uid"), Obj.Str(body, "preconditions", "resourceVersion"), dryRun);
     }
 
     private async Task WriteObjectOrTableAsync(HttpContext http, JsonObject obj, ResourceInfo r)

@@ -116,7 +116,7 @@ public sealed class BadInputConformanceTests(LocalControlPlaneFixture fixture) :
             StringComparison.Ordinal);
 
         var raw = await Kubectl.FailsAsync(null, "create", "--raw", $"/api/v1/namespaces/{ns}/configmaps", "-f", await WriteFileAsync("n.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"Foo_Bar\"}}"));
-        Assert.Contains("Error from server (Invalid)", raw.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The ConfigMap \"Foo_Bar\" is invalid: metadata.name: Invalid value: \"Foo_Bar\"", raw.Stderr, StringComparison.Ordinal);
         await AssertSurvivorIntactAsync(ns);
     }
 
@@ -140,8 +140,9 @@ public sealed class BadInputConformanceTests(LocalControlPlaneFixture fixture) :
             result.Stderr,
             StringComparison.Ordinal);
 
-        var viaLabel = await Kubectl.FailsAsync(null, "label", "configmap", "survivor", "-n", ns, "app=bad value!");
-        Assert.Contains("Invalid value: \"bad value!\"", viaLabel.Stderr, StringComparison.Ordinal);
+        // kubectl label checks values itself; a merge patch gets the server's answer.
+        var viaPatch = await Kubectl.FailsAsync(null, "patch", "configmap", "survivor", "-n", ns, "--type=merge", "-p", """{"metadata":{"labels":{"app":"bad value!"}}}""");
+        Assert.Contains("The ConfigMap \"survivor\" is invalid: metadata.labels: Invalid value: \"bad value!\"", viaPatch.Stderr, StringComparison.Ordinal);
         await AssertSurvivorIntactAsync(ns);
     }
 

@@ -118,7 +118,7 @@ public sealed class CustomResourceConformanceTests(LocalControlPlaneFixture fixt
         Assert.Equal("2", obj.Str("metadata", "generation"));
 
         var strategic = await Kubectl.FailsAsync(null, "patch", "gitrepository", "ssa", "-n", ns, "--type=strategic", "-p", """{"spec":{"suspend":true}}""");
-        Assert.Contains("UnsupportedMediaType", strategic.Stderr, StringComparison.Ordinal);
+        Assert.Contains("application/strategic-merge-patch+json is not supported by source.toolkit.fluxcd.io/v1, Kind=GitRepository: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml", strategic.Stderr, StringComparison.Ordinal);
 
         await Kubectl.OkAsync("delete", "gitrepository", "ssa", "-n", ns);
         Assert.False(await Kubectl.ExistsAsync("get", "gitrepository", "ssa", "-n", ns));

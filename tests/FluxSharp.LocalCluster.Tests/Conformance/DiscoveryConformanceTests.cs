@@ -59,7 +59,7 @@ public sealed class DiscoveryConformanceTests(LocalControlPlaneFixture fixture) 
 
         var wide = await Kubectl.OkAsync("api-resources", "--api-group=apps", "-o", "wide");
         Assert.Contains("VERBS", wide, StringComparison.Ordinal);
-        Assert.Contains("[create delete deletecollection get list patch update watch]", wide, StringComparison.Ordinal);
+        Assert.Contains("create,delete,deletecollection,get,list,patch,update,watch", wide, StringComparison.Ordinal);
     }
 
     [Theory]

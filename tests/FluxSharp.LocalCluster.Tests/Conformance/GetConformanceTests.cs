@@ -205,7 +205,7 @@ public sealed class GetConformanceTests(LocalControlPlaneFixture fixture) : ICla
         using var watch = Kubectl.Start("get", "configmaps", "-n", ns, "-w", "--output-watch-events", "-o", "json");
         try
         {
-            // kubectl prints each event as indented JSON; read them as whole documents.
+            // kubectl prints each watch event as one line of JSON.
             var events = new List<JsonObject>();
             var reader = new JsonEventReader(watch);
 
@@ -263,11 +263,9 @@ public sealed class GetConformanceTests(LocalControlPlaneFixture fixture) : ICla
         return await process.StandardError.ReadToEndAsync();
     }
 
-    /// <summary>Splits kubectl's stream of pretty-printed JSON documents (one per watch event).</summary>
+    /// <summary>Reads kubectl's watch events (one JSON document per line).</summary>
     private sealed class JsonEventReader(Process process)
     {
-        private readonly System.Text.StringBuilder _buffer = new();
-
         public async Task ReadUntilAsync(List<JsonObject> events, Func<JsonObject, bool> match)
         {
             using var cts = new CancellationTokenSource(KubectlAssert.Deadline);
@@ -289,14 +287,12 @@ public sealed class GetConformanceTests(LocalControlPlaneFixture fixture) : ICla
                     Assert.Fail($"watch ended early; stderr: {await ReadStderrAsync(process)}");
                 }
 
-                _buffer.AppendLine(line);
-                if (line != "}")
+                if (line.Trim().Length == 0)
                 {
                     continue;
                 }
 
-                var doc = JsonNode.Parse(_buffer.ToString())!.AsObject();
-                _buffer.Clear();
+                var doc = JsonNode.Parse(line)!.AsObject();
                 events.Add(doc);
                 if (match(doc))
                 {

@@ -405,6 +405,16 @@ internal sealed partial class ApiHandler
             ["openapi", "v3", .. var rest] => Seams.OpenApiV3GroupVersion(resources, string.Join('/', rest), key),
             _ => null,
         } ?? throw PathNotFound();
+        if (segments is ["openapi", "v2"] && http.Request.Headers.Accept.ToString().Contains("proto-openapi.spec.v2", StringComparison.Ordinal))
+        {
+            // kubectl before 1.29 asks for the protobuf document only.
+            var proto = Seams.OpenApiV2Protobuf(doc, key);
+            http.Response.ContentType = Schema.OpenApiV2Protobuf.ContentType;
+            http.Response.ContentLength = proto.Length;
+            await http.Response.Body.WriteAsync(proto, http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         http.Response.ContentType = "application/json";
         var bytes = Encoding.UTF8.GetBytes(doc);
         http.Response.ContentLength = bytes.Length;

@@ -13,7 +13,7 @@ public sealed class DiscoveryConformanceTests(LocalControlPlaneFixture fixture) 
     public static TheoryData<string> OtherVersions()
     {
         var data = new TheoryData<string>();
-        foreach (var v in new[] { "1.27", "1.29", "1.33" })
+        foreach (var v in new[] { "1.27", "1.28", "1.30", "1.33" })
         {
             data.Add(v);
         }

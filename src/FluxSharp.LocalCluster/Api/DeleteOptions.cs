@@ -8,5 +8,5 @@ public enum PropagationPolicy
     Orphan,
 }
 
-/// <summary>The parts of metav1.DeleteOptions the server acts on.</summary>
-public sealed record DeleteOptions(PropagationPolicy? Propagation = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null);
+/// <summary>The parts of metav1.DeleteOptions the server acts on (DryRun: the body's dryRun ["All"], as kubectl delete --dry-run=server sends it).</summary>
+public sealed record DeleteOptions(PropagationPolicy? Propagation = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null, bool DryRun = false);

@@ -257,6 +257,7 @@ public sealed class ResourceService
 
     public (JsonObject Body, HttpStatusCode Code) Delete(ResourceInfo r, string? ns, string name, DeleteOptions options, RequestContext ctx)
     {
+        var dryRun = ctx.DryRun || options.DryRun;
         for (var attempt = 0; ; attempt++)
         {
             var live = _store.Get(ResourceRegistry.StorageKey(r), NsFor(r, ns), name) ?? throw NotFound(r, name);
@@ -293,7 +294,7 @@ public sealed class ResourceService
 
             if (finalizers.Count == 0 && !HasSpecFinalizers(r, obj))
             {
-                if (ctx.DryRun)
+                if (dryRun)
                 {
                     return (SuccessStatus(r, live), HttpStatusCode.OK);
                 }
@@ -321,7 +322,7 @@ public sealed class ResourceService
             var meta = Obj.Metadata(obj);
             meta["deletionTimestamp"] ??= Obj.Timestamp(_time.GetUtcNow());
             meta["deletionGracePeriodSeconds"] ??= 0;
-            if (ctx.DryRun)
+            if (dryRun)
             {
                 return (ForVersion(obj, r), HttpStatusCode.OK);
             }

@@ -79,6 +79,20 @@ internal static class Seams
 
     public static string OpenApiV2(IReadOnlyList<ResourceInfo> resources, string cacheKey) => OpenApiDocuments.V2Json(resources, cacheKey);
 
+    /// <summary>The v2 document as protobuf, re-encoded only when the resources change.</summary>
+    public static byte[] OpenApiV2Protobuf(string v2Json, string cacheKey)
+    {
+        var cached = v2ProtobufCache;
+        if (cached is not null && cached.Key == cacheKey && ReferenceEquals(cached.Json, v2Json))
+        {
+            return cached.Bytes;
+        }
+
+        var bytes = Schema.OpenApiV2Protobuf.Encode(v2Json);
+        v2ProtobufCache = new V2ProtobufEntry(cacheKey, v2Json, bytes);
+        return bytes;
+    }
+
     public static JsonNode? ParseYaml(string yaml)
     {
         try
@@ -90,6 +104,10 @@ internal static class Seams
             throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
         }
     }
+
+    private static V2ProtobufEntry? v2ProtobufCache;
+
+    private sealed record V2ProtobufEntry(string Key, string Json, byte[] Bytes);
 
     private static ApiException NotYet(string what) => new(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", what + " is not supported yet");
 }

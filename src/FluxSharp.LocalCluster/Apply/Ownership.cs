@@ -19,7 +19,11 @@ internal static class Ownership
     public static FieldSet Strip(FieldSet set) => set.Difference(Untracked);
 
     /// <param name="self">The writer's own entry, which keeps what it has; null for updates (the writer is merged in after).</param>
-    public static void TakeChanges(List<ManagerEntry> managers, Comparison cmp, ManagerEntry? self, bool force)
+    /// <param name="allowedConflicts">
+    /// Fields an unforced apply may take anyway (the apiserver's lastAppliedManager: kubectl's fields from the client-side
+    /// last-applied annotation). When every conflict is among them the apply proceeds as forced; otherwise only the rest are reported.
+    /// </param>
+    public static void TakeChanges(List<ManagerEntry> managers, Comparison cmp, ManagerEntry? self, bool force, FieldSet? allowedConflicts = null)
     {
         var changed = cmp.Modified.Union(cmp.Added);
         List<(ManagerEntry Manager, FieldSet Fields)>? conflicts = null;
@@ -42,6 +46,19 @@ internal static class Ownership
 
         if (conflicts is not null)
         {
+            if (!force && allowedConflicts is not null)
+            {
+                var remaining = conflicts
+                    .Select(c => (c.Manager, Fields: c.Fields.Difference(allowedConflicts)))
+                    .Where(c => !c.Fields.IsEmpty)
+                    .ToList();
+                force = remaining.Count == 0;
+                if (!force)
+                {
+                    throw ConflictError(remaining);
+                }
+            }
+
             if (!force)
             {
                 throw ConflictError(conflicts);

@@ -12,6 +12,12 @@ public static class ServerSideApply
     /// <summary>The manager k8s credits with an object's existing fields when it is first applied without managedFields.</summary>
     public const string BeforeFirstApplyManager = "before-first-apply";
 
+    /// <summary>kubectl's client-side apply annotation, which server-side applies by "kubectl" take over and keep in sync.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>The manager `kubectl apply --server-side` uses; only it gets the client-side apply upgrade path.</summary>
+    private const string KubectlManager = "kubectl";
+
     /// <summary>
     /// Applies <paramref name="config"/> (a whole object incl. apiVersion/kind/metadata) onto <paramref name="live"/>
     /// (null: the apply creates the object). Returns a new object with metadata.managedFields updated; when the
@@ -54,8 +60,12 @@ public static class ServerSideApply
         }
 
         var cmp = ObjectComparer.Compare(before, merged, schema);
-        Ownership.TakeChanges(managers, cmp, self, request.Force);
+        Ownership.TakeChanges(managers, cmp, self, request.Force, request.Manager == KubectlManager ? LastAppliedFields(live, schema) : null);
         self.Set = Ownership.Strip(self.Set);
+        if (request.Manager == KubectlManager)
+        {
+            SyncLastApplied(merged, config);
+        }
 
         // Like the apiserver, the applier's timestamp moves only when the apply changed the object.
         if (!cmp.IsSame || self.Time is null)
@@ -85,6 +95,55 @@ public static class ServerSideApply
             .Difference(owned.EnsureNamedFieldsAreMembers(request.Schema)));
         ItemRemover.Remove(merged, toRemove, request.Schema);
     }
+
+    /// <summary>
+    /// The fields of the live object's client-side last-applied configuration: conflicts on them don't stop
+    /// `kubectl apply --server-side` after `kubectl apply` (the apiserver's lastAppliedManager).
+    /// </summary>
+    private static FieldSet? LastAppliedFields(JsonObject? live, Schema.TypeSchema schema)
+    {
+        if (live is null || Objects.Obj.Str(live, "metadata", "annotations", LastAppliedAnnotation) is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject lastApplied ? FieldSetBuilder.Build(lastApplied, schema) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// When the object carries a last-applied annotation, a "kubectl" server-side apply rewrites it to the applied
+    /// configuration, so a later client-side apply diffs against what was really applied (the apiserver's lastAppliedUpdater).
+    /// </summary>
+    private static void SyncLastApplied(JsonObject merged, JsonObject config)
+    {
+        if (Objects.Obj.At(merged, "metadata", "annotations") is not JsonObject annotations || !annotations.ContainsKey(LastAppliedAnnotation))
+        {
+            return;
+        }
+
+        var applied = (JsonObject)Sorted(config)!;
+        if (Objects.Obj.At(applied, "metadata", "annotations") is JsonObject appliedAnnotations)
+        {
+            appliedAnnotations.Remove(LastAppliedAnnotation);
+        }
+
+        annotations[LastAppliedAnnotation] = System.Text.Json.JsonSerializer.Serialize(applied, Objects.Obj.JsonOptions);
+    }
+
+    /// <summary>A deep copy with object keys in ordinal order, as Go's encoding/json writes maps.</summary>
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Sorted(kv.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Sorted)]),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>An object nobody owns gets its fields credited to "before-first-apply" so an apply can conflict with them.</summary>
     private static IEnumerable<ManagerEntry> CreditExistingFields(JsonObject live, ApplyRequest request)

@@ -303,7 +303,8 @@ internal sealed partial class ApiHandler
 
                 var updated = Obj.Clone(live);
                 SetPath(updated, scale.SpecReplicasPath, JsonValue.Create(replicas));
-                var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, null);
+                // Recorded as an update of the scale subresource, so managedFields (and apply conflicts) name it as the real server does.
+                var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, "scale");
                 await WriteJsonAsync(http, ScaleOf(result, scale), ctx).ConfigureAwait(false);
                 return;
             }
@@ -404,6 +405,16 @@ internal sealed partial class ApiHandler
             ["openapi", "v3", .. var rest] => Seams.OpenApiV3GroupVersion(resources, string.Join('/', rest), key),
             _ => null,
         } ?? throw PathNotFound();
+        if (segments is ["openapi", "v2"] && http.Request.Headers.Accept.ToString().Contains("proto-openapi.spec.v2", StringComparison.Ordinal))
+        {
+            // kubectl before 1.29 asks for the protobuf document only.
+            var proto = Seams.OpenApiV2Protobuf(doc, key);
+            http.Response.ContentType = Schema.OpenApiV2Protobuf.ContentType;
+            http.Response.ContentLength = proto.Length;
+            await http.Response.Body.WriteAsync(proto, http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         http.Response.ContentType = "application/json";
         var bytes = Encoding.UTF8.GetBytes(doc);
         http.Response.ContentLength = bytes.Length;
@@ -586,7 +597,14 @@ internal sealed partial class ApiHandler
             "Orphan" => PropagationPolicy.Orphan,
             var other => throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\""),
         };
-        return new DeleteOptions(policy, Obj.Str(body, "preconditions", "uid"), Obj.Str(body, "preconditions", "resourceVersion"));
+        // kubectl delete --dry-run=server sends dryRun in the DeleteOptions body rather than the query.
+        var dryRun = false;
+        foreach (var value in (Obj.At(body, "dryRun") as JsonArray ?? []).Select(v => v?.ToString()))
+        {
+            dryRun = value == "All" ? true : throw ApiException.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+        }
+
+        return new DeleteOptions(policy, Obj.Str(body, "preconditions", "uid"), Obj.Str(body, "preconditions", "resourceVersion"), dryRun);
     }
 
     private async Task WriteObjectOrTableAsync(HttpContext http, JsonObject obj, ResourceInfo r)

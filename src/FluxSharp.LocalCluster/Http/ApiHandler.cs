@@ -208,6 +208,13 @@ internal sealed partial class ApiHandler
             case "watch":
                 await _watches.StreamAsync(http, r, req.Namespace, req.Name, WantsTable(http)).ConfigureAwait(false);
                 return;
+            case "create" when ReviewEndpoints.Handles(r):
+            {
+                var body = await ReadObjectAsync(http).ConfigureAwait(false);
+                await WriteJsonAsync(http, ReviewEndpoints.Answer(r, req.Namespace, body, ctx.User, _rbac), ctx, HttpStatusCode.Created).ConfigureAwait(false);
+                return;
+            }
+
             case "create":
             {
                 var body = await ReadObjectAsync(http).ConfigureAwait(false);

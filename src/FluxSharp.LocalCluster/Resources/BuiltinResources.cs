@@ -71,6 +71,13 @@ internal static class BuiltinResources
         Add("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false);
         Add("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false);
         Add("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, status: true);
+
+        // Reviews are answered, never stored (kubectl auth can-i / whoami).
+        string[] createOnly = ["create"];
+        Add("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, verbs: createOnly);
+        Add("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", false, verbs: createOnly);
+        Add("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", true, verbs: createOnly);
+        Add("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, verbs: createOnly);
         return list;
     }
 }

@@ -94,4 +94,24 @@ public sealed class ImpersonationConformanceTests(LocalControlPlaneFixture fixtu
         Assert.Contains($"configmaps is forbidden: User \"carol\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"{elsewhere}\"", outside.Stderr, StringComparison.Ordinal);
         Assert.False(await Kubectl.ExistsAsync("get", "configmap", "by-carol", "-n", elsewhere));
     }
+
+    [Fact]
+    public async Task AuthCanIAndWhoAmIAnswerFromRbacAndTheImpersonatedIdentity()
+    {
+        var ns = await NamespaceWithConfigMapAsync();
+        var sa = $"system:serviceaccount:{ns}:viewer";
+        Assert.Equal("yes", (await Kubectl.OkAsync("auth", "can-i", "delete", "deployments", "-n", ns)).Trim());
+
+        var before = await Kubectl.RunAsync("auth", "can-i", "list", "configmaps", "-n", ns, $"--as={sa}");
+        Assert.Equal(1, before.ExitCode);
+        Assert.Equal("no", before.Stdout.Trim());
+
+        await BindAsync(ns, $"{{kind: ServiceAccount, name: viewer, namespace: {ns}}}");
+        Assert.Equal("yes", (await Kubectl.OkAsync("auth", "can-i", "list", "configmaps", "-n", ns, $"--as={sa}")).Trim());
+        Assert.Equal("no", (await Kubectl.RunAsync("auth", "can-i", "delete", "configmaps", "-n", ns, $"--as={sa}")).Stdout.Trim());
+
+        var whoami = await Kubectl.GetJsonAsync("auth", "whoami", "--as=jane", "--as-group=devs");
+        Assert.Equal("jane", whoami.Str("status", "userInfo", "username"));
+        Assert.Contains("devs", whoami["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => (string?)g));
+    }
 }

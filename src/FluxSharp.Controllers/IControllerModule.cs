@@ -1,0 +1,23 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace FluxSharp.Controllers;
+
+/// <summary>What every controller gets from the manager that hosts it.</summary>
+public sealed record ControllerContext(
+    IKubernetes Kube,
+    ILoggerFactory Logs,
+    string? WatchNamespace,
+    int Concurrency,
+    string StoragePath,
+    Uri ArtifactBaseUrl);
+
+/// <summary>One of the manager's controllers (e.g. "source", "kustomize"), selectable with --controllers.</summary>
+public interface IControllerModule
+{
+    /// <summary>The name used by --controllers.</summary>
+    string Name { get; }
+
+    /// <summary>Runs until cancelled.</summary>
+    Task RunAsync(ControllerContext context, CancellationToken cancellationToken);
+}

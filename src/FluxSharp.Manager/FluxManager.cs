@@ -1,0 +1,190 @@
+using FluxSharp.Controllers;
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace FluxSharp.Manager;
+
+/// <summary>
+/// The single FluxSharp controller process: hosts the chosen controllers, the artifact HTTP server, and the
+/// metrics and health endpoints. With leader election, controllers run only while this instance holds the Lease.
+/// </summary>
+public sealed partial class FluxManager : IAsyncDisposable
+{
+    private readonly WebApplication _artifacts;
+    private readonly WebApplication _metrics;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _run;
+    private readonly IKubernetes _kube;
+    private volatile bool _ready;
+
+    private FluxManager(WebApplication artifacts, Uri artifactUrl, WebApplication metrics, Uri metricsUrl, IKubernetes kube, CancellationTokenSource stop, Func<FluxManager, Task> run)
+    {
+        _artifacts = artifacts;
+        ArtifactBaseUrl = artifactUrl;
+        _metrics = metrics;
+        MetricsUrl = metricsUrl;
+        _kube = kube;
+        _stop = stop;
+        _run = run(this);
+    }
+
+    /// <summary>Where artifacts are served (status.artifact.url starts with it).</summary>
+    public Uri ArtifactBaseUrl { get; }
+
+    /// <summary>Base URL of /metrics, /healthz and /readyz.</summary>
+    public Uri MetricsUrl { get; }
+
+    /// <summary>Completes when the manager stops (cancelled or failed).</summary>
+    public Task Completion => _run;
+
+    public static async Task<FluxManager> StartAsync(ManagerOptions options, IReadOnlyList<IControllerModule> modules, ILoggerFactory logs, IKubernetes? kube = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(modules);
+        var logger = logs.CreateLogger("FluxSharp.Manager");
+        kube ??= new k8s.Kubernetes(BuildConfig(options));
+        Directory.CreateDirectory(options.StoragePath);
+        var storageRoot = Path.GetFullPath(options.StoragePath);
+
+        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storageRoot), cancellationToken).ConfigureAwait(false);
+        if (options.StorageAdvertisedAddress is { } adv)
+        {
+            artifactUrl = new Uri("http://" + adv);
+        }
+
+        FluxManager? self = null;
+        var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken).ConfigureAwait(false);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var selected = modules.Where(m => options.Runs(m.Name)).ToList();
+        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl);
+        self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token));
+        return self;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        await _artifacts.DisposeAsync().ConfigureAwait(false);
+        await _metrics.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static KubernetesClientConfiguration BuildConfig(ManagerOptions options) =>
+        options.Kubeconfig is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)
+        : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildDefaultConfig();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "starting controllers: {Controllers}")]
+    private static partial void LogStarting(ILogger logger, string controllers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "waiting for leadership of lease {Namespace}/{Name}")]
+    private static partial void LogWaitingForLease(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "controller {Controller} stopped with an error")]
+    private static partial void LogControllerFailed(ILogger logger, string controller, Exception e);
+
+    /// <summary>Serves files under the storage root; anything resolving outside it is 404.</summary>
+    private static async Task ServeArtifactAsync(HttpContext http, string root)
+    {
+        var relative = Uri.UnescapeDataString(http.Request.Path.Value ?? "/").TrimStart('/');
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        if (http.Request.Method is not ("GET" or "HEAD") || !full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
+        {
+            http.Response.StatusCode = 404;
+            return;
+        }
+
+        http.Response.ContentType = full.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip" : "application/octet-stream";
+        await http.Response.SendFileAsync(full, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task ServeMetricsAsync(HttpContext http, Func<bool> ready)
+    {
+        switch (http.Request.Path.Value)
+        {
+            case "/metrics":
+                http.Response.ContentType = "text/plain; version=0.0.4";
+                await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+                return;
+            case "/healthz":
+                await http.Response.WriteAsync("ok", http.RequestAborted).ConfigureAwait(false);
+                return;
+            case "/readyz":
+                http.Response.StatusCode = ready() ? 200 : 503;
+                await http.Response.WriteAsync(ready() ? "ok" : "not ready", http.RequestAborted).ConfigureAwait(false);
+                return;
+            default:
+                http.Response.StatusCode = 404;
+                return;
+        }
+    }
+
+    private async Task RunAsync(ManagerOptions options, List<IControllerModule> modules, ControllerContext context, ILogger logger, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (!options.LeaderElection)
+        {
+            await RunControllersAsync(modules, context, logger, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+        var lease = new LeaseLock(_kube, options.LeaderElectionNamespace, options.LeaderElectionId, identity);
+        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
+        {
+            LeaseDuration = TimeSpan.FromSeconds(35),
+            RenewDeadline = TimeSpan.FromSeconds(30),
+            RetryPeriod = TimeSpan.FromSeconds(5),
+        });
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? controllers = null;
+        elector.OnStartedLeading += () => controllers = RunControllersAsync(modules, context, logger, leading.Token);
+        elector.OnStoppedLeading += leading.Cancel;
+        LogWaitingForLease(logger, options.LeaderElectionNamespace, options.LeaderElectionId);
+        await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
+        await leading.CancelAsync().ConfigureAwait(false);
+        if (controllers is not null)
+        {
+            await controllers.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunControllersAsync(List<IControllerModule> modules, ControllerContext context, ILogger logger, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", modules.Select(m => m.Name));
+        LogStarting(logger, names);
+        _ready = true;
+        var runs = modules.Select(async m =>
+        {
+            try
+            {
+                await m.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping.
+            }
+#pragma warning disable CA1031 // One controller failing must not take the others down.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogControllerFailed(logger, m.Name, e);
+            }
+        });
+        await Task.WhenAll(runs).ConfigureAwait(false);
+        _ready = false;
+    }
+}

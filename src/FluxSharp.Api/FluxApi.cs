@@ -26,15 +26,15 @@ public static class FluxApi
     public static string CrdsYaml() => string.Concat(CrdFiles().Values);
 
     /// <summary>
-    /// Writes every CRD to <paramref name="directory"/> (e.g. config/crd) and deletes other *.yaml files there
-    /// that look like CRDs of ours; returns the paths written.
+    /// Writes every CRD to <paramref name="directory"/> (e.g. config/crd) and deletes the other *.yaml files
+    /// there, except a kustomization.yaml; returns the paths written.
     /// </summary>
     public static IReadOnlyList<string> WriteCrds(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         Directory.CreateDirectory(directory);
         var files = CrdFiles();
-        foreach (var stale in Directory.EnumerateFiles(directory, "*.yaml").Where(f => !files.ContainsKey(Path.GetFileName(f))))
+        foreach (var stale in Directory.EnumerateFiles(directory, "*.yaml").Where(f => !files.ContainsKey(Path.GetFileName(f)) && !IsKustomization(f)))
         {
             File.Delete(stale);
         }
@@ -49,4 +49,7 @@ public static class FluxApi
 
         return written;
     }
+
+    /// <summary>A kustomization.yaml may sit next to the CRDs; it is not generated and never deleted.</summary>
+    public static bool IsKustomization(string path) => Path.GetFileName(path) is "kustomization.yaml" or "kustomization.yml";
 }

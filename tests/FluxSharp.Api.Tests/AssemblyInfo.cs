@@ -1,1 +1,0 @@
-namespace FluxSharp.Api.Tests;

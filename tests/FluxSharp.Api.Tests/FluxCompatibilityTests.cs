@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using FluxSharp.Api.Schema;
+using FluxSharp.Api.Tests.Infrastructure;
+
+namespace FluxSharp.Api.Tests;
+
+/// <summary>
+/// Our generated CRDs against Flux's own (../shared/reference/flux-crds): every field path Flux has must exist
+/// in ours with the same type, and carry the same defaults and validations. Fields we add are allowed.
+/// </summary>
+public class FluxCompatibilityTests
+{
+    /// <summary>The keywords that make a field's type.</summary>
+    private static readonly string[] TypeKeywords =
+    [
+        "type", "format", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource",
+    ];
+
+    /// <summary>The keywords that default or validate a field's value.</summary>
+    private static readonly string[] ValidationKeywords =
+    [
+        "default", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems", "nullable", "required",
+        "x-kubernetes-validations", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
+    ];
+
+    public static TheoryData<string> Kinds() => new(FluxApi.Kinds.Select(k => k.Name));
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryFluxFieldExistsWithTheSameType(string kind) => AssertKeywordsMatch(kind, TypeKeywords, reportMissing: true);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryFluxDefaultAndValidationIsCarriedOver(string kind) => AssertKeywordsMatch(kind, ValidationKeywords, reportMissing: false);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void GroupVersionNamesScopeAndColumnsMatchFlux(string kind)
+    {
+        var type = KindType(kind);
+        var flux = FluxReference.CrdFor(type);
+        var ours = CrdGenerator.Generate(type);
+        var problems = new List<string>();
+
+        void Same(string what, JsonNode? expected, JsonNode? actual)
+        {
+            if (!JsonNode.DeepEquals(expected, actual))
+            {
+                problems.Add($"{what}: Flux has {expected?.ToJsonString() ?? "nothing"}, ours has {actual?.ToJsonString() ?? "nothing"}");
+            }
+        }
+
+        Same("metadata.name", flux["metadata"]?["name"], ours["metadata"]?["name"]);
+        Same("spec.group", flux["spec"]?["group"], ours["spec"]?["group"]);
+        Same("spec.scope", flux["spec"]?["scope"], ours["spec"]?["scope"]);
+        foreach (var name in new[] { "kind", "listKind", "plural", "singular", "shortNames", "categories" })
+        {
+            Same($"spec.names.{name}", flux["spec"]?["names"]?[name], ours["spec"]?["names"]?[name]);
+        }
+
+        var fluxVersions = flux["spec"]!["versions"]!.AsArray();
+        var served = fluxVersions.Single(v => v?["storage"]?.GetValue<bool>() == true)!;
+        var version = ours["spec"]!["versions"]!.AsArray().Single()!;
+        foreach (var name in new[] { "name", "served", "storage", "subresources", "additionalPrinterColumns" })
+        {
+            Same($"spec.versions[{served["name"]}].{name}", served[name], version[name]);
+        }
+
+        Same("metadata.annotations[kustomize.toolkit.fluxcd.io/substitute]",
+            flux["metadata"]?["annotations"]?[FluxAnnotations.Substitute], ours["metadata"]?["annotations"]?[FluxAnnotations.Substitute]);
+
+        Assert.True(problems.Count == 0, $"{kind} CRD differs from Flux's ({FluxReference.PathFor(type)}):\n  " + string.Join("\n  ", problems));
+    }
+
+    private static void AssertKeywordsMatch(string kind, string[] keywords, bool reportMissing)
+    {
+        var type = KindType(kind);
+        var fluxPaths = SchemaPaths.Flatten(FluxReference.Schema(FluxReference.CrdFor(type)));
+        var ourPaths = SchemaPaths.Flatten(FluxReference.Schema(CrdGenerator.Generate(type)));
+        Assert.True(fluxPaths.Count > 20, $"{kind}: only {fluxPaths.Count} field paths read from Flux's CRD; is the reference file right?");
+        var missing = new List<string>();
+        var mismatched = new List<string>();
+        foreach (var (path, flux) in fluxPaths)
+        {
+            if (!ourPaths.TryGetValue(path, out var ours))
+            {
+                if (reportMissing)
+                {
+                    missing.Add($"{Display(path)} ({Describe(flux, keywords)})");
+                }
+
+                continue;
+            }
+
+            foreach (var keyword in keywords)
+            {
+                if (!JsonNode.DeepEquals(flux[keyword], ours[keyword]))
+                {
+                    mismatched.Add($"{Display(path)}: {keyword} is {ours[keyword]?.ToJsonString() ?? "absent"}, Flux has {flux[keyword]?.ToJsonString() ?? "absent"}");
+                }
+            }
+        }
+
+        Assert.True(
+            missing.Count == 0 && mismatched.Count == 0,
+            $"{kind}: {missing.Count} Flux field(s) missing, {mismatched.Count} mismatch(es) against {FluxReference.PathFor(type)}"
+            + (missing.Count > 0 ? "\nmissing:\n  " + string.Join("\n  ", missing) : string.Empty)
+            + (mismatched.Count > 0 ? "\nmismatched:\n  " + string.Join("\n  ", mismatched) : string.Empty));
+    }
+
+    private static Type KindType(string kind) => FluxApi.Kinds.Single(k => k.Name == kind);
+
+    private static string Display(string path) => path.Length == 0 ? "(root)" : path;
+
+    private static string Describe(JsonObject schema, string[] keywords) =>
+        string.Join(", ", keywords.Where(k => schema[k] is not null).Select(k => $"{k}: {schema[k]!.ToJsonString()}"));
+}

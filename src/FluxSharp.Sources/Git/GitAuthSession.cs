@@ -30,6 +30,8 @@ internal sealed class GitAuthSession : IDisposable
         Environment["GIT_SSH"] = null;
         Environment["GIT_DIR"] = null;
         Environment["GIT_WORK_TREE"] = null;
+        Environment["GIT_SSL_CAINFO"] = null;
+        Environment["GIT_SSL_NO_VERIFY"] = null;
         Environment["LC_ALL"] = "C";
         Environment["LANG"] = "C";
         config.Add(("credential.helper", ""));
@@ -69,8 +71,8 @@ internal sealed class GitAuthSession : IDisposable
             }
             if (auth.CaCert is not null && transport == GitTransport.Https)
             {
-                var ca = WriteSecretFile("ca.crt", auth.CaCert);
-                config.Add(("http.sslCAInfo", ca));
+                // GIT_SSL_CAINFO: the http.sslCAInfo config key is not honoured by every git/libcurl build.
+                Environment["GIT_SSL_CAINFO"] = WriteSecretFile("ca.crt", auth.CaCert);
             }
         }
 

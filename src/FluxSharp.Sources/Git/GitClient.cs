@@ -188,7 +188,7 @@ public sealed partial class GitClient
             case GitReferenceKind.Tag:
             {
                 var tag = reference.Tag!;
-                var refs = await LsRemoteAsync(url, ["--tags", $"refs/tags/{tag}"], session, timeout, ct);
+                var refs = await LsRemoteAsync(url, ["--tags", $"refs/tags/{tag}", $"refs/tags/{tag}^{{}}"], session, timeout, ct);
                 var sha = Peeled(refs, $"refs/tags/{tag}")
                     ?? throw new GitOperationException(GitErrorKind.NotFound, $"tag '{tag}' not found in repository '{safeUrl}': check spec.ref.tag");
                 return (tag, sha);
@@ -196,7 +196,7 @@ public sealed partial class GitClient
             case GitReferenceKind.Name:
             {
                 var name = reference.Name!;
-                var refs = await LsRemoteAsync(url, [name], session, timeout, ct);
+                var refs = await LsRemoteAsync(url, [name, name + "^{}"], session, timeout, ct);
                 var sha = Peeled(refs, name)
                     ?? throw new GitOperationException(GitErrorKind.NotFound, $"reference '{name}' not found in repository '{safeUrl}': check spec.ref.name (a full reference such as refs/heads/main)");
                 return (name, sha);
@@ -231,11 +231,18 @@ public sealed partial class GitClient
     private static string? Peeled(IReadOnlyDictionary<string, string> refs, string name) =>
         refs.TryGetValue(name + "^{}", out var peeled) ? peeled : refs.TryGetValue(name, out var sha) ? sha : null;
 
-    /// <summary>Parses a Flux (Masterminds) semver constraint; commas mean AND like spaces.</summary>
+    [GeneratedRegex(@"\d-[0-9A-Za-z]", RegexOptions.CultureInvariant)]
+    private static partial Regex PrereleaseInRange();
+
+    /// <summary>
+    /// Parses a Flux (Masterminds semver v3) constraint with npm range syntax: commas mean AND like spaces;
+    /// pre-release tags are considered only when the range itself names a pre-release (as Masterminds).
+    /// </summary>
     internal static SemVersionRange ParseRange(string range)
     {
         var text = range.Replace(",", " ", StringComparison.Ordinal).Trim();
-        if (text.Length == 0 || !SemVersionRange.TryParseNpm(text, includeAllPrerelease: false, out var parsed))
+        bool prerelease = PrereleaseInRange().IsMatch(text);
+        if (text.Length == 0 || !SemVersionRange.TryParseNpm(text, includeAllPrerelease: prerelease, out var parsed))
             throw new GitOperationException(GitErrorKind.InvalidSemVer,
                 $"invalid semver range '{range}' in spec.ref.semver: use a range such as '>=1.0.0 <2.0.0', '^1.2', '~1.2.3' or '1.x'");
         return parsed;

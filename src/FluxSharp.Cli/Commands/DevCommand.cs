@@ -1,36 +1,55 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using FluxSharp.Controllers;
+using FluxSharp.Controllers.Source;
 using FluxSharp.LocalCluster;
+using FluxSharp.Manager;
+using k8s;
+using Microsoft.Extensions.Logging;
 
 namespace FluxSharp.Cli.Commands;
 
-/// <summary>`fluxsharp dev`: the local control plane on 127.0.0.1, with its state kept under --state-dir.</summary>
+/// <summary>
+/// `fluxsharp dev`: the local control plane on 127.0.0.1 with its state under --state-dir, Flux's CRDs,
+/// every controller in-process, and by default a GitRepository syncing this repository.
+/// </summary>
 internal static class DevCommand
 {
     public static Command Create()
     {
-        var stateDir = new Option<string>("--state-dir") { Description = "where objects and the kubeconfig are kept", DefaultValueFactory = _ => ".fluxsharp" };
+        var stateDir = new Option<string>("--state-dir") { Description = "where objects, artifacts and the kubeconfig are kept", DefaultValueFactory = _ => ".fluxsharp" };
         var port = new Option<int>("--port") { Description = "API port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 0 };
         var tls = new Option<bool>("--tls") { Description = "serve the API over HTTPS with a self-signed certificate" };
         var noSimulate = new Option<bool>("--no-simulate") { Description = "do not simulate workloads (Deployments stay unready)" };
-        var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane, no cluster needed")
+        var noControllers = new Option<bool>("--no-controllers") { Description = "run only the control plane, no Flux controllers" };
+        var noSync = new Option<bool>("--no-sync") { Description = "do not create the sample GitRepository" };
+        var url = new Option<string?>("--url") { Description = "repository to sync (default: this checkout, as a file:// URL)" };
+        var branch = new Option<string?>("--branch") { Description = "branch to sync (default: the checkout's current branch, else main)" };
+        var path = new Option<string?>("--path") { Description = "path in the repository to apply (used by the Kustomization controller)" };
+        var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane and the Flux controllers, no cluster needed")
         {
-            stateDir, port, tls, noSimulate,
+            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(stateDir)!,
-            parse.GetValue(port),
-            parse.GetValue(tls),
-            !parse.GetValue(noSimulate),
+            new DevSettings(
+                parse.GetValue(stateDir)!,
+                parse.GetValue(port),
+                parse.GetValue(tls),
+                !parse.GetValue(noSimulate),
+                !parse.GetValue(noControllers),
+                !parse.GetValue(noSync),
+                parse.GetValue(url),
+                parse.GetValue(branch),
+                parse.GetValue(path)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDir, int port, bool tls, bool simulate, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DevSettings settings, CancellationToken cancellationToken)
     {
-        if (port is < 0 or > 65535)
+        if (settings.Port is < 0 or > 65535)
         {
-            await Console.Error.WriteLineAsync($"--port: {port} is not a port number (0-65535)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"--port: {settings.Port} is not a port number (0-65535)").ConfigureAwait(false);
             return 2;
         }
 
@@ -45,8 +64,9 @@ internal static class DevCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
+        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 
-        var options = new LocalControlPlaneOptions { Port = port, StateDir = stateDir, Tls = tls, SimulateWorkloads = simulate };
+        var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
         LocalControlPlane plane;
         try
         {
@@ -60,11 +80,38 @@ internal static class DevCommand
 
         await using (plane.ConfigureAwait(false))
         {
-            var kubeconfig = Path.Combine(stateDir, "kubeconfig");
+            var kubeconfig = Path.Combine(settings.StateDir, "kubeconfig");
             await plane.WriteKubeconfigAsync(kubeconfig, stop.Token).ConfigureAwait(false);
+            using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            await DevSync.InstallCrdsAsync(kube, stop.Token).ConfigureAwait(false);
             Console.WriteLine($"API server:  {plane.BaseUrl}");
             Console.WriteLine($"kubeconfig:  {Path.GetFullPath(kubeconfig)}");
-            Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get namespaces");
+
+            FluxManager? manager = null;
+            if (settings.Controllers)
+            {
+                manager = await FluxManager.StartAsync(
+                    new ManagerOptions
+                    {
+                        StoragePath = Path.Combine(settings.StateDir, "artifacts"),
+                        StorageAddress = "127.0.0.1:0",
+                        MetricsAddress = "127.0.0.1:0",
+                    },
+                    AllControllers(),
+                    logs,
+                    kube,
+                    stop.Token).ConfigureAwait(false);
+                Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
+                Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+                Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
+            }
+
+            if (settings.Sync)
+            {
+                await SyncAsync(kube, settings, stop.Token).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories -A");
             Console.WriteLine("Ctrl-C stops (state is kept).");
             try
             {
@@ -74,8 +121,34 @@ internal static class DevCommand
             {
                 Console.WriteLine("stopping...");
             }
+
+            if (manager is not null)
+            {
+                await manager.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         return 0;
     }
+
+    /// <summary>The controllers FluxSharp has so far.</summary>
+    private static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule()];
+
+    private static async Task SyncAsync(IKubernetes kube, DevSettings settings, CancellationToken cancellationToken)
+    {
+        var here = settings.Url is null ? await DevSync.ThisRepositoryAsync(cancellationToken).ConfigureAwait(false) : null;
+        var url = settings.Url ?? here?.Url;
+        if (url is null)
+        {
+            Console.WriteLine("sync:        skipped (not inside a git checkout; pass --url to sync a repository)");
+            return;
+        }
+
+        var branch = settings.Branch ?? here?.Branch ?? "main";
+        await DevSync.ApplySourceAsync(kube, url, branch, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"sync:        GitRepository {DevSync.Namespace}/{DevSync.Name} <- {url} ({branch})");
+        Console.WriteLine($"             applying {settings.Path ?? "./examples"} needs the Kustomization controller, which FluxSharp does not have yet");
+    }
+
+    private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path);
 }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using FluxSharp.Api;
+using k8s;
+using k8s.Models;
+
+namespace FluxSharp.Cli.Commands;
+
+/// <summary>What `fluxsharp dev` puts into the local cluster: Flux's CRDs, and the GitRepository it syncs from.</summary>
+internal static class DevSync
+{
+    public const string Namespace = "flux-system";
+    public const string Name = "flux-system";
+
+    /// <summary>Applies FluxSharp's CRDs (server-side apply, so restarts are no-ops).</summary>
+    public static async Task InstallCrdsAsync(IKubernetes kube, CancellationToken cancellationToken)
+    {
+        foreach (var crd in FluxApi.Crds())
+        {
+            var name = (string)crd["metadata"]!["name"]!;
+            var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The flux-system namespace and a GitRepository for the repository to sync.</summary>
+    public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, CancellationToken cancellationToken)
+    {
+        var ns = new V1Patch($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{Namespace}}}"}}""", V1Patch.PatchType.ApplyPatch);
+        await kube.CoreV1.PatchNamespaceAsync(ns, Namespace, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var repo = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "source.toolkit.fluxcd.io/v1",
+            ["kind"] = "GitRepository",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = Name, ["namespace"] = Namespace },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["interval"] = "1m",
+                ["url"] = url,
+                ["ref"] = new System.Text.Json.Nodes.JsonObject { ["branch"] = branch },
+            },
+        };
+        await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(repo.ToJsonString(), V1Patch.PatchType.ApplyPatch), "source.toolkit.fluxcd.io", "v1", Namespace, "gitrepositories", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The git checkout containing the current directory: its file:// URL and current branch; null outside one.</summary>
+    public static async Task<(string Url, string Branch)?> ThisRepositoryAsync(CancellationToken cancellationToken)
+    {
+        var root = await GitAsync(["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false);
+        var branch = await GitAsync(["rev-parse", "--abbrev-ref", "HEAD"], cancellationToken).ConfigureAwait(false);
+        return root is null || branch is null or "HEAD" ? null : (new Uri(root).AbsoluteUri, branch);
+    }
+
+    private static async Task<string?> GitAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        try
+        {
+            using var p = Process.Start(psi)!;
+            var output = await p.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return p.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using FluxSharp.Api;
+using FluxSharp.Api.Source.V1;
+using FluxSharp.Kubernetes.Client;
+using FluxSharp.Kubernetes.Runtime;
+using FluxSharp.Sources.Artifacts;
+using FluxSharp.Sources.Git;
+
+namespace FluxSharp.Controllers.Source;
+
+/// <summary>The "source" controller: GitRepository (OCIRepository, HelmRepository and Bucket come with their issues).</summary>
+public sealed class SourceControllerModule : IControllerModule
+{
+    public static readonly ApiResource GitRepositories = new(SourceGroup.Name, SourceGroup.Version, GitRepository.Plural, GitRepository.KindName);
+
+    public string Name => "source";
+
+    public async Task RunAsync(ControllerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var logger = context.Logs.CreateLogger("FluxSharp.Controllers.GitRepository");
+        var storage = new ArtifactStorage(context.StoragePath, context.ArtifactBaseUrl.ToString().TrimEnd('/'));
+        var events = new EventRecorder(context.Kube, FluxNames.SourceController, logger);
+        var reconciler = new GitRepositoryReconciler(context.Kube, new GitClient(), storage, events, logger);
+        using var controller = new Controller<GitRepository>(
+            context.Kube,
+            GitRepositories,
+            reconciler,
+            new ControllerOptions { Concurrency = context.Concurrency, Namespace = context.WatchNamespace },
+            logger);
+        await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

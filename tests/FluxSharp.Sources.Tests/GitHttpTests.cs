@@ -129,4 +129,50 @@ public sealed class GitHttpTests : IClassFixture<GitHttpServerFixture>, IDisposa
         var e4 = await Assert.ThrowsAsync<GitOperationException>(() => _git.CheckoutAsync(closed, Target()));
         Assert.Equal(GitErrorKind.Unreachable, e4.Kind);
     }
+
+    [Fact]
+    public async Task HungServerTimesOutAndKillsGit()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var accept = listener.AcceptSocketAsync(); // accept, then never answer
+            var client = new GitClient(new GitClientOptions { Timeout = TimeSpan.FromSeconds(2) });
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var e = await Assert.ThrowsAsync<GitOperationException>(() => client.ResolveRemoteRevisionAsync(new GitCheckoutRequest($"http://127.0.0.1:{port}/slow.git")));
+            Assert.Equal(GitErrorKind.Timeout, e.Kind);
+            Assert.Contains("spec.timeout", e.Message, StringComparison.Ordinal);
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15));
+            using var socket = await accept;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task CredentialsNeverReachProcessArguments()
+    {
+        var (repo, _) = await RepoAsync();
+        var log = _tmp.Sub("argv.log");
+        var wrapper = _tmp.Sub("git-wrapper.sh");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\nexec git \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var client = new GitClient(new GitClientOptions { GitPath = wrapper });
+        var basicUrl = _srv.Basic.UrlFor(repo.Name);
+        var bearerUrl = _srv.Bearer.UrlFor(repo.Name);
+        var basic = new GitCheckoutRequest(basicUrl) { Reference = new GitReference(Branch: "main"), Auth = GitAuth.FromSecret(_srv.BasicSecret, basicUrl) };
+        var bearer = new GitCheckoutRequest(bearerUrl) { Reference = new GitReference(Branch: "main"), Auth = GitAuth.FromSecret(_srv.BearerSecret, bearerUrl) };
+        await client.CheckoutAsync(basic, Target());
+        await client.ResolveRemoteRevisionAsync(bearer);
+        await client.CheckoutAsync(bearer, Target());
+        var argv = File.ReadAllText(log);
+        Assert.Contains("fetch", argv, StringComparison.Ordinal);
+        Assert.DoesNotContain(_srv.Password, argv, StringComparison.Ordinal);
+        Assert.DoesNotContain(_srv.BearerToken, argv, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{_srv.Username}:{_srv.Password}")), argv, StringComparison.Ordinal);
+    }
 }

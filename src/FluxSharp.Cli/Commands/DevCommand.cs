@@ -82,7 +82,7 @@ internal static class DevCommand
         {
             var kubeconfig = Path.Combine(settings.StateDir, "kubeconfig");
             await plane.WriteKubeconfigAsync(kubeconfig, stop.Token).ConfigureAwait(false);
-            using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             await DevSync.InstallCrdsAsync(kube, stop.Token).ConfigureAwait(false);
             Console.WriteLine($"API server:  {plane.BaseUrl}");
             Console.WriteLine($"kubeconfig:  {Path.GetFullPath(kubeconfig)}");

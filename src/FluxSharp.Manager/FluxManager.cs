@@ -50,7 +50,8 @@ public sealed partial class FluxManager : IAsyncDisposable
         Directory.CreateDirectory(options.StoragePath);
         var storageRoot = Path.GetFullPath(options.StoragePath);
 
-        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storageRoot), cancellationToken).ConfigureAwait(false);
+        var storage = new FluxSharp.Sources.Artifacts.ArtifactStorage(storageRoot, "http://unused");
+        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storage), cancellationToken).ConfigureAwait(false);
         if (options.StorageAdvertisedAddress is { } adv)
         {
             artifactUrl = new Uri("http://" + adv);
@@ -96,18 +97,16 @@ public sealed partial class FluxManager : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "controller {Controller} stopped with an error")]
     private static partial void LogControllerFailed(ILogger logger, string controller, Exception e);
 
-    /// <summary>Serves files under the storage root; anything resolving outside it is 404.</summary>
-    private static async Task ServeArtifactAsync(HttpContext http, string root)
+    /// <summary>Serves stored artifacts; anything that is not one (traversal, temp files, links) is 404.</summary>
+    private static async Task ServeArtifactAsync(HttpContext http, FluxSharp.Sources.Artifacts.ArtifactStorage storage)
     {
-        var relative = Uri.UnescapeDataString(http.Request.Path.Value ?? "/").TrimStart('/');
-        var full = Path.GetFullPath(Path.Combine(root, relative));
-        if (http.Request.Method is not ("GET" or "HEAD") || !full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
+        if (http.Request.Method is not ("GET" or "HEAD") || !storage.TryResolve(http.Request.Path.Value ?? "/", out var full))
         {
             http.Response.StatusCode = 404;
             return;
         }
 
-        http.Response.ContentType = full.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip" : "application/octet-stream";
+        http.Response.ContentType = "application/gzip";
         await http.Response.SendFileAsync(full, http.RequestAborted).ConfigureAwait(false);
     }
 

@@ -145,7 +145,17 @@ internal static class DevCommand
         }
 
         var branch = settings.Branch ?? here?.Branch ?? "main";
-        await DevSync.ApplySourceAsync(kube, url, branch, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DevSync.ApplySourceAsync(kube, url, branch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e)
+        {
+            // A bad --url must not take the local cluster down: say what was refused and keep serving.
+            Console.WriteLine($"sync:        could not create the GitRepository for {url}: {e.Response.Content}");
+            return;
+        }
+
         Console.WriteLine($"sync:        GitRepository {DevSync.Namespace}/{DevSync.Name} <- {url} ({branch})");
         Console.WriteLine($"             applying {settings.Path ?? "./examples"} needs the Kustomization controller, which FluxSharp does not have yet");
     }

@@ -7,10 +7,10 @@ namespace FluxSharp.Api.Source.V1;
 [Validation("!has(self.serviceAccountName) || (has(self.provider) && (self.provider == 'azure' || self.provider == 'aws'))", "serviceAccountName can only be set when provider is 'azure' or 'aws'")]
 public sealed record GitRepositorySpec
 {
-    /// <summary>URL specifies the Git repository URL, it can be an HTTP/S or SSH address.</summary>
+    /// <summary>URL specifies the Git repository URL, it can be an HTTP/S or SSH address (FluxSharp also accepts file:// for local repositories).</summary>
     [JsonPropertyName("url")]
     [Required]
-    [Pattern("^(http|https|ssh)://.*$")]
+    [Pattern("^(http|https|ssh|file)://.*$")]
     public string Url { get; init; } = "";
 
     /// <summary>

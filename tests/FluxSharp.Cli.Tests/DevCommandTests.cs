@@ -24,13 +24,14 @@ public sealed class DevCommandTests : IDisposable
     public async Task DevServesTheApiWritesKubeconfigAndKeepsStateAcrossASigtermRestart()
     {
         string kubeconfig;
-        await using (var dev = await DevProcess.StartAsync(_stateDir))
+        await using (var dev = await DevProcess.StartAsync(_stateDir, "--no-sync"))
         {
             Assert.StartsWith("http://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
             kubeconfig = Path.Combine(_stateDir, "kubeconfig");
             Assert.True(File.Exists(kubeconfig));
 
             var ns = await RunKubectlAsync(kubeconfig, "get", "namespace", "default", "-o", "jsonpath={.status.phase}");
+            Assert.Contains("gitrepositories.source.toolkit.fluxcd.io", await RunKubectlAsync(kubeconfig, "get", "crds", "-o", "name"), StringComparison.Ordinal);
             Assert.Equal("Active", ns);
             await RunKubectlAsync(kubeconfig, ["apply", "-f", "-"], """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept","namespace":"default"},"data":{"k":"v"}}""");
 
@@ -38,11 +39,31 @@ public sealed class DevCommandTests : IDisposable
             Assert.Contains("stopping", dev.Output, StringComparison.Ordinal);
         }
 
-        await using (var again = await DevProcess.StartAsync(_stateDir))
+        await using (var again = await DevProcess.StartAsync(_stateDir, "--no-sync"))
         {
             var value = await RunKubectlAsync(kubeconfig, "get", "configmap", "kept", "-o", "jsonpath={.data.k}");
             Assert.Equal("v", value);
         }
+    }
+
+    [Fact]
+    public async Task DevInstallsFluxCrdsAndSyncsThisRepositoryIntoAReadyGitRepository()
+    {
+        await using var dev = await DevProcess.StartAsync(_stateDir);
+        var kubeconfig = Path.Combine(_stateDir, "kubeconfig");
+        Assert.Contains("artifacts:", dev.Output, StringComparison.Ordinal);
+        Assert.Contains("sync:        GitRepository flux-system/flux-system <- file://", dev.Output, StringComparison.Ordinal);
+
+        await RunKubectlAsync(kubeconfig, "wait", "--for=condition=Ready", "gitrepository/flux-system", "-n", "flux-system", "--timeout=60s");
+        var revision = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.revision}");
+        Assert.Matches("^[^@]+@sha1:[0-9a-f]{40}$", revision);
+
+        // The artifact is served where status says, and its digest is what status says.
+        var url = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.url}");
+        var digest = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.digest}");
+        using var http = new HttpClient();
+        var bytes = await http.GetByteArrayAsync(new Uri(url));
+        Assert.Equal(digest, "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
     }
 
     [Fact]
@@ -132,9 +153,9 @@ internal sealed class DevProcess : IAsyncDisposable
         return psi;
     }
 
-    public static async Task<DevProcess> StartAsync(string stateDir)
+    public static async Task<DevProcess> StartAsync(string stateDir, params string[] extra)
     {
-        var dev = new DevProcess(Process.Start(StartInfo(stateDir, "--port", "0"))!);
+        var dev = new DevProcess(Process.Start(StartInfo(stateDir, ["--port", "0", .. extra]))!);
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         dev._process.OutputDataReceived += (_, e) =>
         {
@@ -150,12 +171,18 @@ internal sealed class DevProcess : IAsyncDisposable
 
             if (e.Data.StartsWith("API server:", StringComparison.Ordinal))
             {
-                ready.TrySetResult(e.Data["API server:".Length..].Trim());
+                dev.ApiUrl = e.Data["API server:".Length..].Trim();
+            }
+
+            // Everything is up once dev says how to stop it.
+            if (e.Data.StartsWith("Ctrl-C stops", StringComparison.Ordinal))
+            {
+                ready.TrySetResult(dev.ApiUrl);
             }
         };
         dev._process.BeginOutputReadLine();
         dev._process.BeginErrorReadLine();
-        dev.ApiUrl = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return dev;
     }
 

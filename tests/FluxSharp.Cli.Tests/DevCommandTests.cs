@@ -133,9 +133,12 @@ internal sealed class DevProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The built fluxsharp.dll of the same configuration as the tests.</summary>
+    public static string Executable => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "FluxSharp.Cli", "bin", Configuration, "net10.0", "fluxsharp.dll"));
+
     public static ProcessStartInfo StartInfo(string stateDir, params string[] extra)
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "FluxSharp.Cli", "bin", Configuration, "net10.0", "fluxsharp.dll");
+        var exe = Executable;
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -212,4 +215,130 @@ internal sealed class DevProcess : IAsyncDisposable
 #else
     private const string Configuration = "Release";
 #endif
+}
+
+/// <summary>`fluxsharp manager` as it runs in a cluster: flags and FLUXSHARP_* environment, leader election, health.</summary>
+public sealed class ManagerCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "fluxsharp-manager-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    [Fact]
+    public async Task ManagerReconcilesWithLeaderElectionAndOnlyTheLeaderIsReady()
+    {
+        await using var dev = await DevProcess.StartAsync(Path.Combine(_dir, "state"), "--no-controllers");
+        var kubeconfig = Path.Combine(_dir, "state", "kubeconfig");
+        await using var leader = await ManagerProcess.StartAsync(kubeconfig, Path.Combine(_dir, "a"));
+        await ManagerProcess.KubectlAsync(kubeconfig, "wait", "--for=condition=Ready", "gitrepository/flux-system", "-n", "flux-system", "--timeout=60s");
+        var holder = await ManagerProcess.KubectlAsync(kubeconfig, "get", "lease", "fluxsharp-manager", "-n", "flux-system", "-o", "jsonpath={.spec.holderIdentity}");
+        Assert.False(string.IsNullOrEmpty(holder));
+
+        await using var follower = await ManagerProcess.StartAsync(kubeconfig, Path.Combine(_dir, "b"));
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(leader.MetricsUrl, "readyz"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync(new Uri(follower.MetricsUrl, "readyz"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(follower.MetricsUrl, "healthz"))).StatusCode);
+        var metrics = await http.GetStringAsync(new Uri(leader.MetricsUrl, "metrics"));
+        Assert.Contains("gotk_reconcile_duration_seconds_count{kind=\"GitRepository\",name=\"flux-system\",namespace=\"flux-system\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABadFlagValueIsOneLineAndExitCode2()
+    {
+        var psi = DevProcess.StartInfo(_dir);
+        psi.ArgumentList.Clear();
+        psi.ArgumentList.Add(DevProcess.Executable);
+        psi.ArgumentList.Add("manager");
+        psi.ArgumentList.Add("--log-level");
+        psi.ArgumentList.Add("loud");
+        using var p = Process.Start(psi)!;
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal("error: --log-level: \"loud\" is not one of debug, info, error", stderr.Trim());
+    }
+}
+
+/// <summary>A running `fluxsharp manager` with leader election, configured partly through FLUXSHARP_* variables.</summary>
+internal sealed class ManagerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ManagerProcess(Process process, Uri metricsUrl)
+    {
+        _process = process;
+        MetricsUrl = metricsUrl;
+    }
+
+    public Uri MetricsUrl { get; }
+
+    public static async Task<ManagerProcess> StartAsync(string kubeconfig, string storage)
+    {
+        var psi = DevProcess.StartInfo(storage);
+        psi.ArgumentList.Clear();
+        psi.ArgumentList.Add(DevProcess.Executable);
+        psi.ArgumentList.Add("manager");
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(kubeconfig);
+        psi.ArgumentList.Add("--enable-leader-election");
+        psi.Environment["FLUXSHARP_STORAGE_PATH"] = storage;
+        psi.Environment["FLUXSHARP_STORAGE_ADDR"] = "127.0.0.1:0";
+        psi.Environment["FLUXSHARP_METRICS_ADDR"] = "127.0.0.1:0";
+        psi.Environment["FLUXSHARP_LOG_ENCODING"] = "console";
+        var process = Process.Start(psi)!;
+        var metrics = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("metrics:", StringComparison.Ordinal) == true)
+            {
+                var url = e.Data["metrics:".Length..].Trim();
+                metrics.TrySetResult(new Uri(url[..^"metrics".Length]));
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var metricsUrl = await metrics.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        return new ManagerProcess(process, metricsUrl);
+    }
+
+    public static async Task<string> KubectlAsync(string kubeconfig, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(kubeconfig);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {stderr}");
+        return stdout;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
 }

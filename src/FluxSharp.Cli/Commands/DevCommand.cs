@@ -132,7 +132,7 @@ internal static class DevCommand
     }
 
     /// <summary>The controllers FluxSharp has so far.</summary>
-    private static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule()];
+    private static IReadOnlyList<IControllerModule> AllControllers() => ManagerCommand.AllControllers();
 
     private static async Task SyncAsync(IKubernetes kube, DevSettings settings, CancellationToken cancellationToken)
     {

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FluxSharp.Controllers;
+using FluxSharp.Controllers.Source;
+using FluxSharp.Manager;
+using Microsoft.Extensions.Logging;
+
+namespace FluxSharp.Cli.Commands;
+
+/// <summary>
+/// `fluxsharp manager`: the controller process for a real cluster (what runs in the flux-system Deployment).
+/// Every flag can also be set as FLUXSHARP_&lt;FLAG&gt; in the environment (e.g. FLUXSHARP_WATCH_NAMESPACE); flags win.
+/// </summary>
+internal static class ManagerCommand
+{
+    public static Command Create()
+    {
+        var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
+        var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source", "all");
+        var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
+        var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
+        var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
+        var storageAdvAddr = Flag<string?>("--storage-adv-addr", "host:port written into artifact URLs (default: the storage address)");
+        var metricsAddr = Flag<string?>("--metrics-addr", "address of /metrics, /healthz and /readyz", ":8080");
+        var leaderElect = Flag<bool>("--enable-leader-election", "run controllers only while holding the leader Lease");
+        var leaderNamespace = Flag<string?>("--leader-election-namespace", "namespace of the leader Lease", "flux-system");
+        var logLevel = Flag<string?>("--log-level", "debug, info or error", "info");
+        var logEncoding = Flag<string?>("--log-encoding", "json or console", "json");
+        var command = new Command("manager", "Run the FluxSharp controllers against a cluster (the in-cluster process)")
+        {
+            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, leaderElect, leaderNamespace, logLevel, logEncoding,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var level = Value(parse, logLevel) switch
+            {
+                "debug" => LogLevel.Debug,
+                "info" => LogLevel.Information,
+                "error" => LogLevel.Error,
+                var other => throw new ArgumentException($"--log-level: \"{other}\" is not one of debug, info, error"),
+            };
+            var options = new ManagerOptions
+            {
+                Kubeconfig = Value(parse, kubeconfig),
+                WatchNamespace = Value(parse, watchNamespace),
+                Controllers = (Value(parse, controllers) ?? "all").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Concurrency = Value(parse, concurrent),
+                StoragePath = Value(parse, storagePath)!,
+                StorageAddress = Value(parse, storageAddr)!,
+                StorageAdvertisedAddress = Value(parse, storageAdvAddr),
+                MetricsAddress = Value(parse, metricsAddr)!,
+                LeaderElection = Value(parse, leaderElect),
+                LeaderElectionNamespace = Value(parse, leaderNamespace)!,
+                LogLevel = Value(parse, logLevel)!,
+                JsonLogs = Value(parse, logEncoding) == "json",
+            };
+            return await RunAsync(options, level, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>The controllers this build of FluxSharp has.</summary>
+    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule()];
+
+    private static Option<T> Flag<T>(string name, string description, T? defaultValue = default)
+    {
+        var option = new Option<T>(name) { Description = description + $" (env {EnvName(name)})" };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        return option;
+    }
+
+    private static string EnvName(string flag) => "FLUXSHARP_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    /// <summary>The flag when given on the command line, else FLUXSHARP_* from the environment, else the default.</summary>
+    private static T? Value<T>(ParseResult parse, Option<T> option)
+    {
+        if (parse.GetResult(option) is { Implicit: false })
+        {
+            return parse.GetValue(option);
+        }
+
+        var env = Environment.GetEnvironmentVariable(EnvName(option.Name));
+        if (env is null)
+        {
+            return parse.GetValue(option);
+        }
+
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        try
+        {
+            return (T)Convert.ChangeType(env, target, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"{EnvName(option.Name)}: \"{env}\" is not a valid {target.Name}");
+        }
+    }
+
+    private static async Task<int> RunAsync(ManagerOptions options, LogLevel level, CancellationToken cancellationToken)
+    {
+        using var logs = LoggerFactory.Create(b =>
+        {
+            if (options.JsonLogs)
+            {
+                b.AddJsonConsole();
+            }
+            else
+            {
+                b.AddSimpleConsole(o => o.SingleLine = true);
+            }
+
+            b.SetMinimumLevel(level);
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+        var manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token).ConfigureAwait(false);
+        await using (manager.ConfigureAwait(false))
+        {
+            Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
+            Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        return 0;
+    }
+}

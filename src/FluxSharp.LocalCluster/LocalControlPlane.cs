@@ -25,6 +25,9 @@ namespace FluxSharp.LocalCluster;
 /// </summary>
 public sealed class LocalControlPlane : IAsyncDisposable
 {
+    /// <summary>The bearer token in the kubeconfig; the server accepts any token (or none) as cluster admin.</summary>
+    public const string AdminToken = "fluxsharp-local-admin";
+
     private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
     private readonly WebApplication _app;
@@ -204,7 +207,9 @@ public sealed class LocalControlPlane : IAsyncDisposable
         }
 
         sb.Append("contexts:\n- name: fluxsharp\n  context:\n    cluster: fluxsharp\n    user: admin\n    namespace: default\n");
-        sb.Append("current-context: fluxsharp\nusers:\n- name: admin\n  user: {}\n");
+        // The server does not authenticate (every unimpersonated caller is cluster admin), but clients such as
+        // KubernetesClient refuse a kubeconfig user without credentials, so the admin gets a token that is ignored.
+        sb.Append("current-context: fluxsharp\nusers:\n- name: admin\n  user:\n    token: ").Append(AdminToken).Append('\n');
         return sb.ToString();
     }
 }

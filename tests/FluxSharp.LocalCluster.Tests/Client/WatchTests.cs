@@ -19,7 +19,11 @@ internal sealed class ConfigMapWatch : IAsyncDisposable
         {
             try
             {
-                await foreach (var (type, obj) in response.WatchAsync<V1ConfigMap, V1ConfigMapList>(e => Errors.Add(e), _cts.Token))
+                // The Task-based WatchAsync lets the watch be registered (response headers received) before the test writes.
+#pragma warning disable CS0618
+                var events = response.WatchAsync<V1ConfigMap, V1ConfigMapList>(e => Errors.Enqueue(e), _cts.Token);
+#pragma warning restore CS0618
+                await foreach (var (type, obj) in events)
                 {
                     await _events.Writer.WriteAsync((type, obj));
                 }
@@ -179,6 +183,28 @@ public sealed class WatchTests(ClientFixture fx) : IClassFixture<ClientFixture>
         await Client.CoreV1.CreateNamespacedConfigMapAsync(Cm("nb", "1"), ns);
         var first = await watch.NextAsync(includeBookmarks: true);
         Assert.Equal(WatchEventType.Added, first.Type);
+    }
+
+    [Fact]
+    public async Task Generated_watch_list_method_streams_from_a_list_resource_version()
+    {
+        var ns = await fx.NewClientNamespaceAsync();
+        var list = await Client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Cm("g1", "1"), ns);
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("g1", ns);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<(WatchEventType, string)>();
+        await foreach (var (type, obj) in Client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token))
+        {
+            seen.Add((type, obj.Metadata.Name));
+            if (seen.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([(WatchEventType.Added, "g1"), (WatchEventType.Deleted, "g1")], seen);
     }
 
     internal static long Rv(V1ConfigMap cm) => long.Parse(cm.Metadata.ResourceVersion, CultureInfo.InvariantCulture);

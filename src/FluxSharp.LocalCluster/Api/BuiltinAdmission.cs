@@ -192,6 +192,38 @@ internal sealed class BuiltinAdmission : IAdmissionHook
         }
     }
 
+    /// <summary>
+    /// Defaults the list-map key fields of an applied configuration (port protocol), as structured-merge-diff does
+    /// for defaulted keys: otherwise {containerPort: 80} in the config and {containerPort: 80, protocol: TCP} live are
+    /// different items and every apply adds a duplicate port.
+    /// </summary>
+    public static void DefaultApplyKeys(JsonObject config)
+    {
+        foreach (var spec in new[] { Obj.At(config, "spec"), Obj.At(config, "spec", "template", "spec"), Obj.At(config, "spec", "jobTemplate", "spec", "template", "spec") })
+        {
+            if (spec is not JsonObject s)
+            {
+                continue;
+            }
+
+            foreach (var p in (s["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                p["protocol"] ??= "TCP";
+            }
+
+            foreach (var list in new[] { "containers", "initContainers", "ephemeralContainers" })
+            {
+                foreach (var c in (s[list] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    foreach (var p in (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        p["protocol"] ??= "TCP";
+                    }
+                }
+            }
+        }
+    }
+
     private static void DefaultPodSpec(JsonObject podSpec)
     {
         podSpec["restartPolicy"] ??= "Always";

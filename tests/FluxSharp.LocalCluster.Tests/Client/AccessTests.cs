@@ -81,11 +81,16 @@ public sealed class ImpersonationTests(ClientFixture fx) : IClassFixture<ClientF
     public async Task Impersonated_group_membership_grants_access()
     {
         var ns = await fx.NewClientNamespaceAsync();
+        await Admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+        {
+            Metadata = new V1ObjectMeta { Name = $"{ns}-cm-editor" },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["*"] }],
+        });
         await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
             new V1RoleBinding
             {
                 Metadata = new V1ObjectMeta { Name = "editors" },
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "edit" },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = $"{ns}-cm-editor" },
                 Subjects = [new Rbacv1Subject { Kind = "Group", Name = "team-a", ApiGroup = "rbac.authorization.k8s.io" }],
             },
             ns);
@@ -118,8 +123,9 @@ public sealed class TlsTests(TlsFixture fx) : IClassFixture<TlsFixture>
         Assert.Equal("tls", (await fx.Client.CoreV1.ReadNamespacedConfigMapAsync("tls", ns)).Metadata.Name);
         Assert.False(string.IsNullOrEmpty(cm.Metadata.Uid));
 
-        // A watch works over TLS too.
-        await using var watch = await ConfigMapWatch.StartAsync(fx.Client, ns);
+        // A watch works over TLS too; without a resourceVersion it starts with the current objects.
+        await using var watch = await ConfigMapWatch.StartAsync(fx.Client, ns, fromNow: false);
+        Assert.Equal(k8s.WatchEventType.Added, (await watch.NextAsync()).Type);
         await fx.Client.CoreV1.DeleteNamespacedConfigMapAsync("tls", ns);
         Assert.Equal(k8s.WatchEventType.Deleted, (await watch.NextAsync()).Type);
     }

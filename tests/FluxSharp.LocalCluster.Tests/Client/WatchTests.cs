@@ -9,17 +9,19 @@ namespace FluxSharp.LocalCluster.Tests.Client;
 /// <summary>A running ConfigMap watch whose events (and errors) are read one at a time with a deadline.</summary>
 internal sealed class ConfigMapWatch : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts;
     private readonly Channel<(WatchEventType Type, V1ConfigMap Object)> _events = Channel.CreateUnbounded<(WatchEventType, V1ConfigMap)>();
     private readonly Task _pump;
 
-    private ConfigMapWatch(Task<k8s.Autorest.HttpOperationResponse<V1ConfigMapList>> response)
+    private ConfigMapWatch(Task<k8s.Autorest.HttpOperationResponse<V1ConfigMapList>> response, CancellationTokenSource cts)
     {
+        _cts = cts;
         _pump = Task.Run(async () =>
         {
             try
             {
-                // The Task-based WatchAsync lets the watch be registered (response headers received) before the test writes.
+                // KubernetesClient completes a watch response only when the first line arrives, so the Task-based
+                // WatchAsync is the one that can be started before anything happens.
 #pragma warning disable CS0618
                 var events = response.WatchAsync<V1ConfigMap, V1ConfigMapList>(e => Errors.Enqueue(e), _cts.Token);
 #pragma warning restore CS0618
@@ -28,7 +30,7 @@ internal sealed class ConfigMapWatch : IAsyncDisposable
                     await _events.Writer.WriteAsync((type, obj));
                 }
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
             {
                 // Disposed or the stream broke.
             }
@@ -41,11 +43,21 @@ internal sealed class ConfigMapWatch : IAsyncDisposable
 
     public System.Collections.Concurrent.ConcurrentQueue<Exception> Errors { get; } = new();
 
-    /// <summary>Starts a watch and returns once the server has answered (so it is registered).</summary>
-    public static async Task<ConfigMapWatch> StartAsync(Kubernetes client, string ns, string? resourceVersion = null, string? labelSelector = null, bool bookmarks = false)
+    /// <summary>
+    /// Starts a watch. With <paramref name="fromNow"/> and no resourceVersion, it starts at a list's resourceVersion, so
+    /// every later write is seen however late the request reaches the server; otherwise unset means "current state, then changes".
+    /// </summary>
+    public static async Task<ConfigMapWatch> StartAsync(Kubernetes client, string ns, string? resourceVersion = null, string? labelSelector = null, bool bookmarks = false, bool fromNow = true)
     {
-        var response = await client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(ns, watch: true, resourceVersion: resourceVersion, labelSelector: labelSelector, allowWatchBookmarks: bookmarks);
-        return new ConfigMapWatch(Task.FromResult(response));
+        if (resourceVersion is null && fromNow)
+        {
+            resourceVersion = (await client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: labelSelector)).Metadata.ResourceVersion;
+        }
+
+        // The request's token is what cancels reads of the watch stream, so it is the one disposal cancels.
+        var cts = new CancellationTokenSource();
+        var response = client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(ns, watch: true, resourceVersion: resourceVersion, labelSelector: labelSelector, allowWatchBookmarks: bookmarks, cancellationToken: cts.Token);
+        return new ConfigMapWatch(response, cts);
     }
 
     /// <summary>The next event (bookmarks skipped unless asked for).</summary>
@@ -72,7 +84,7 @@ internal sealed class ConfigMapWatch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _cts.CancelAsync();
-        await _pump;
+        await _pump.WaitAsync(TimeSpan.FromSeconds(10));
         _cts.Dispose();
     }
 }

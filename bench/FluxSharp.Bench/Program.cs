@@ -1,9 +1,38 @@
-// Benchmarks: `dotnet run -c Release --project bench/FluxSharp.Bench -- <mode>`; each mode lives in its own file.
-return args.Length > 0 && args[0] == "git" ? await FluxSharp.Bench.GitBench.RunAsync(args[1..])
-    : Usage();
+using FluxSharp.Bench;
+
+// Benchmarks: `dotnet run -c Release --project bench/FluxSharp.Bench -- <mode>`; each mode lives in its own file
+// and writes its figures to bench/results/<mode>.md.
+return args switch
+{
+    ["git", ..] => await GitBench.RunAsync(args[1..]).ConfigureAwait(false),
+    ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")).ConfigureAwait(false),
+    _ => Usage(),
+};
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: git");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: git, localcluster [--quick]");
     return 2;
+}
+
+static async Task<int> RunLocalClusterAsync(bool quick)
+{
+    var outPath = Path.Combine(RepoRoot(), "bench", "results", "localcluster.md");
+    var report = await LocalClusterBench.RunAsync(quick).ConfigureAwait(false);
+    Console.WriteLine(report);
+    Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+    await File.WriteAllTextAsync(outPath, report).ConfigureAwait(false);
+    Console.WriteLine($"written to {outPath}");
+    return 0;
+}
+
+static string RepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxSharp.slnx")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
 }

@@ -68,6 +68,11 @@ internal sealed class BuiltinAdmission : IAdmissionHook
             FoldStringData(obj);
         }
 
+        if (r.Group == "apps" && obj["spec"] is JsonObject workloadSpec)
+        {
+            DefaultWorkloadSpec(r.Kind, workloadSpec);
+        }
+
         if (Obj.At(obj, "spec", "template", "spec") is JsonObject podSpec)
         {
             DefaultPodSpec(podSpec);
@@ -132,6 +137,89 @@ internal sealed class BuiltinAdmission : IAdmissionHook
             {
                 p["protocol"] ??= "TCP";
                 p["targetPort"] ??= p["port"]?.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>The apps/v1 defaults (k8s.io/kubernetes pkg/apis/apps/v1/defaults.go) that clients and kstatus rely on.</summary>
+    private static void DefaultWorkloadSpec(string kind, JsonObject spec)
+    {
+        switch (kind)
+        {
+            case "Deployment":
+                spec["replicas"] ??= 1;
+                spec["revisionHistoryLimit"] ??= 10;
+                spec["progressDeadlineSeconds"] ??= 600;
+                var strategy = spec["strategy"] as JsonObject ?? new JsonObject();
+                spec["strategy"] = strategy;
+                strategy["type"] ??= "RollingUpdate";
+                if (Obj.Str(strategy, "type") == "RollingUpdate")
+                {
+                    var rolling = strategy["rollingUpdate"] as JsonObject ?? new JsonObject();
+                    strategy["rollingUpdate"] = rolling;
+                    rolling["maxUnavailable"] ??= "25%";
+                    rolling["maxSurge"] ??= "25%";
+                }
+
+                break;
+            case "StatefulSet":
+                spec["replicas"] ??= 1;
+                spec["revisionHistoryLimit"] ??= 10;
+                spec["podManagementPolicy"] ??= "OrderedReady";
+                var update = spec["updateStrategy"] as JsonObject ?? new JsonObject();
+                spec["updateStrategy"] = update;
+                update["type"] ??= "RollingUpdate";
+                if (Obj.Str(update, "type") == "RollingUpdate")
+                {
+                    update["rollingUpdate"] ??= new JsonObject { ["partition"] = 0 };
+                }
+
+                break;
+            case "DaemonSet":
+                spec["revisionHistoryLimit"] ??= 10;
+                var ds = spec["updateStrategy"] as JsonObject ?? new JsonObject();
+                spec["updateStrategy"] = ds;
+                ds["type"] ??= "RollingUpdate";
+                if (Obj.Str(ds, "type") == "RollingUpdate")
+                {
+                    ds["rollingUpdate"] ??= new JsonObject { ["maxUnavailable"] = 1, ["maxSurge"] = 0 };
+                }
+
+                break;
+            case "ReplicaSet":
+                spec["replicas"] ??= 1;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Defaults the list-map key fields of an applied configuration (port protocol), as structured-merge-diff does
+    /// for defaulted keys: otherwise {containerPort: 80} in the config and {containerPort: 80, protocol: TCP} live are
+    /// different items and every apply adds a duplicate port.
+    /// </summary>
+    public static void DefaultApplyKeys(JsonObject config)
+    {
+        foreach (var spec in new[] { Obj.At(config, "spec"), Obj.At(config, "spec", "template", "spec"), Obj.At(config, "spec", "jobTemplate", "spec", "template", "spec") })
+        {
+            if (spec is not JsonObject s)
+            {
+                continue;
+            }
+
+            foreach (var p in (s["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                p["protocol"] ??= "TCP";
+            }
+
+            foreach (var list in new[] { "containers", "initContainers", "ephemeralContainers" })
+            {
+                foreach (var c in (s[list] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    foreach (var p in (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        p["protocol"] ??= "TCP";
+                    }
+                }
             }
         }
     }

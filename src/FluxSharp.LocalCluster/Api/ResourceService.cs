@@ -405,6 +405,11 @@ public sealed class ResourceService
         }
 
         CheckUnknownFields(r, cfg, ctx);
+        if (!r.IsCustom)
+        {
+            BuiltinAdmission.DefaultApplyKeys(cfg);
+        }
+
         var now = _time.GetUtcNow();
         if (live is null)
         {
@@ -554,6 +559,15 @@ public sealed class ResourceService
 
         Seams.Default(obj, r);
         var causes = new List<StatusCause>(Seams.ValidateMetadata(obj, r, allowGenerateName: false));
+        if (Obj.IsDeleting(live))
+        {
+            var added = Obj.Finalizers(obj).Except(Obj.Finalizers(live), StringComparer.Ordinal).ToList();
+            if (added.Count > 0)
+            {
+                causes.Add(new StatusCause("FieldValueForbidden", $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(f => "\"" + f + "\""))}}}", "metadata.finalizers"));
+            }
+        }
+
         causes.AddRange(Seams.Validate(obj, r));
         if (causes.Count > 0)
         {

@@ -60,6 +60,16 @@ internal sealed class GarbageCollector : EventLoop
         }
 
         Index(self, ev.Object);
+        if (!Obj.IsDeleting(ev.Object))
+        {
+            // Owners are indexed before their dependents can name their uid, so an unknown owner uid is an owner
+            // that is gone or never existed: the dependent is collected, as the real GC does after verifying absence.
+            foreach (var ownerUid in OwnerUids(ev.Object).Where(u => !_byUid.ContainsKey(u)).ToList())
+            {
+                DeleteDependents(ownerUid, PropagationPolicy.Background);
+            }
+        }
+
         if (uid is null || !Obj.IsDeleting(ev.Object))
         {
             return;

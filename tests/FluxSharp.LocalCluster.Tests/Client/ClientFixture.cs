@@ -1,5 +1,6 @@
 using System.Net;
 using FluxSharp.LocalCluster.Tests.Infrastructure;
+using FluxSharp.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -9,14 +10,8 @@ namespace FluxSharp.LocalCluster.Tests.Client;
 /// <summary>A local control plane per test class with a KubernetesClient built from its kubeconfig file.</summary>
 public class ClientFixture : LocalControlPlaneFixture
 {
-    private readonly Lazy<Kubernetes> _client;
-
-    public ClientFixture()
-    {
-        _client = new Lazy<Kubernetes>(() => NewClient());
-    }
-
-    public Kubernetes Client => _client.Value;
+    /// <summary>The fixture's client as its concrete type (tests hand it to APIs that want one).</summary>
+    public new Kubernetes Client => (Kubernetes)base.Client;
 
     /// <summary>A new client from the kubeconfig file, with optional extra handlers (e.g. impersonation headers).</summary>
     public Kubernetes NewClient(params DelegatingHandler[] handlers)
@@ -26,12 +21,7 @@ public class ClientFixture : LocalControlPlaneFixture
     }
 
     /// <summary>A fresh namespace for one test, created through the client.</summary>
-    public async Task<string> NewClientNamespaceAsync(string prefix = "c")
-    {
-        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }).ConfigureAwait(false);
-        return name;
-    }
+    public Task<string> NewClientNamespaceAsync(string prefix = "c") => NewNamespaceAsync(prefix);
 }
 
 /// <summary>Polling with a deadline, and assertions on API errors.</summary>

@@ -1,4 +1,5 @@
 using FluxSharp.LocalCluster.Tests.Infrastructure;
+using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Conformance;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Tests.Infrastructure;
+using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Conformance;
 

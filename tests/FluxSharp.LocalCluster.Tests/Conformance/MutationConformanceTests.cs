@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Tests.Infrastructure;
+using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Conformance;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Tests.Infrastructure;
+using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Http;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace FluxSharp.LocalCluster.Tests.Infrastructure;
+namespace FluxSharp.Testing;
 
 /// <summary>The result of one kubectl run.</summary>
 public sealed record KubectlResult(int ExitCode, string Stdout, string Stderr, string CommandLine)

@@ -31,6 +31,7 @@ internal static class GitRepositoryBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var loadBefore = LoadAverage();
         int iterations = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 7;
         const int Files = 1000;
         using var tmp = new TempDirectory("fluxsharp-bench-gitrepo");
@@ -139,7 +140,7 @@ internal static class GitRepositoryBench
         md.Append("# GitRepository controller benchmark\n\n");
         md.Append("`dotnet run -c Release --project bench/FluxSharp.Bench -- gitrepository [iterations]`\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Local control plane (in-process) + FluxManager running only the source controller; repository of {Files} YAML files (~0.6 KiB each) in 25 directories, one commit, served over file:// and smart HTTP (`git http-backend` behind Kestrel) on 127.0.0.1.\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Median of {iterations} runs after one warm-up (a new GitRepository object per run); {Environment.ProcessorCount} cores; {gitVersion}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Median of {iterations} runs after one warm-up (a new GitRepository object per run); {Environment.ProcessorCount} cores; {gitVersion}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average (1/5/15 min) {loadBefore} before, {LoadAverage()} after: the machine was shared with other builds, so absolute times are inflated; the ratios are the useful part.\n\n");
         md.Append("- *new GitRepository → Ready artifact*: from the create call until a poll (every 5 ms) of the object sees Ready=True with status.artifact; includes the watch, queue, finalizer patch, ls-remote, shallow fetch + checkout, tar.gz + sha256, status patch.\n");
         md.Append("- *requestedAt → lastHandledReconcileAt*: a no-change reconcile asked for as `flux reconcile` does; from the annotation patch until the status shows it handled (the artifact's lastUpdateTime is checked unchanged: no clone).\n");
         md.Append("- *ReconcileAsync alone*: `GitRepositoryReconciler.ReconcileAsync` called directly on the Ready object (ls-remote, compare with the stored artifact, no status change so no patch).\n\n");
@@ -164,6 +165,9 @@ internal static class GitRepositoryBench
             await Task.Delay(5);
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string FindResultsDir()
     {

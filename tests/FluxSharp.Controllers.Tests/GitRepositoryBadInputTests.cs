@@ -53,6 +53,11 @@ public sealed class GitRepositoryBadInputTests : IClassFixture<SourceControllerF
         Assert.False(_f.Manager.Completion.IsCompleted);
         Assert.Equal(HttpStatusCode.OK, (await _f.Http.GetAsync(new Uri(_f.Manager.MetricsUrl, "/readyz"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _f.Http.GetAsync(new Uri(_f.Manager.MetricsUrl, "/healthz"))).StatusCode);
+
+        // A failing (retrying) and a stalled object can be deleted: the finalizer is released.
+        await _f.DeleteAsync(ns, "unreachable");
+        await _f.DeleteAsync(ns, "verify");
+        await Testing.Eventually.WaitAsync(async () => (await _f.GetAsync(ns, "unreachable"), await _f.GetAsync(ns, "verify")), r => r.Item1 is null && r.Item2 is null, TimeSpan.FromSeconds(30), "failed objects to go away");
     }
 
     [Fact]

@@ -66,6 +66,16 @@ public sealed class GitRepositoryReferenceTests : IClassFixture<SourceController
         Assert.Contains("deploy/app.yaml", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("docs", StringComparison.Ordinal));
         Assert.Equal("docs/\n", ready.Status.ObservedIgnore);
+
+        // Changing spec.ignore rebuilds the artifact of the same revision.
+        await _f.PatchAsync(ns, "ign", """{"spec":{"ignore":"deploy/\n"}}""");
+        var rebuilt = await _f.WaitAsync(ns, "ign", r => r.Status?.ObservedIgnore == "deploy/\n" && SourceControllerFixture.Ready(r)?.Status == "True", "rebuilt with the new ignore rules");
+        Assert.Equal(ready.Status.Artifact.Revision, rebuilt.Status!.Artifact!.Revision);
+        Assert.NotEqual(ready.Status.Artifact.Digest, rebuilt.Status.Artifact.Digest);
+        var (_, digest, again) = await _f.DownloadAsync(rebuilt.Status.Artifact.Url);
+        Assert.Equal(rebuilt.Status.Artifact.Digest, digest);
+        Assert.Contains("docs/readme.md", again);
+        Assert.DoesNotContain(again, e => e.StartsWith("deploy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,13 +5,14 @@ using FluxSharp.Bench;
 return args switch
 {
     ["git", ..] => await GitBench.RunAsync(args[1..]).ConfigureAwait(false),
+    ["gitrepository", ..] => await GitRepositoryBench.RunAsync(args[1..]).ConfigureAwait(false),
     ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")).ConfigureAwait(false),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: git, localcluster [--quick]");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: git, gitrepository, localcluster [--quick]");
     return 2;
 }
 

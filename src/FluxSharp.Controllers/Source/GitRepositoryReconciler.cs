@@ -98,7 +98,9 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         catch (GitOperationException e)
         {
             var reason = ReasonFor(e.Kind);
-            report.FetchFailed(reason, e.Message, stalled: e.Kind is GitErrorKind.InvalidInput or GitErrorKind.InvalidSemVer or GitErrorKind.InvalidAuth);
+            // Only a spec change can fix invalid input, and spec changes trigger a reconcile. A missing or incomplete
+            // Secret is fixed outside the object (Secrets are not watched), so like Flux it is retried with backoff.
+            report.FetchFailed(reason, e.Message, stalled: e.Kind is GitErrorKind.InvalidInput or GitErrorKind.InvalidSemVer);
             await FinishAsync(repo, before, report, cancellationToken).ConfigureAwait(false);
             await _events.WarningAsync(repo, reason, e.Message, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (report.IsStalled)

@@ -30,7 +30,7 @@ internal static class LocalClusterBench
 
         await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { SimulateWorkloads = false, WatchHistorySize = 100_000 }).ConfigureAwait(false);
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(plane.Kubeconfig));
-        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var rows = new List<Row>();
         var total = Stopwatch.StartNew();
 
@@ -96,7 +96,7 @@ internal static class LocalClusterBench
         return Format(rows, baseline, applyHttp, applyInternal, rows.First(r => r.Name == "create ConfigMap"), watchRows, total.Elapsed, quick);
     }
 
-    private static async Task<(int, int, double, double, double)> WatchFanOutAsync(Kubernetes client, string ns, int watchers, int events)
+    private static async Task<(int, int, double, double, double)> WatchFanOutAsync(k8s.Kubernetes client, string ns, int watchers, int events)
     {
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }).ConfigureAwait(false);
         var rv = (await client.CoreV1.ListNamespacedConfigMapAsync(ns).ConfigureAwait(false)).Metadata.ResourceVersion;

@@ -212,7 +212,7 @@ internal static class LocalClusterBench
         var sb = new StringBuilder();
         sb.AppendLine("# Local control plane benchmark");
         sb.AppendLine();
-        sb.AppendLine(c, $"`dotnet run -c Release --project bench/FluxSharp.Bench -- localcluster{(quick ? " --quick" : string.Empty)}` — one KubernetesClient {typeof(Kubernetes).Assembly.GetName().Version}, sequential requests over loopback HTTP/1.1, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}. Total run {total.TotalSeconds:F0} s.");
+        sb.AppendLine(c, $"`dotnet run -c Release --project bench/FluxSharp.Bench -- localcluster{(quick ? " --quick" : string.Empty)}` — one KubernetesClient {typeof(k8s.Kubernetes).Assembly.GetName().Version}, sequential requests over loopback HTTP/1.1, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}. Total run {total.TotalSeconds:F0} s.");
         sb.AppendLine();
         sb.AppendLine("Ratios are against the baseline measured in the same run (GET /version: one HTTP round trip through client and server with no storage work). Absolute numbers depend on the machine; the ratios are what to compare across runs.");
         sb.AppendLine();

@@ -49,7 +49,8 @@ public sealed class CelHealthEvaluatorTests
     {
         ApiVersion = "cert-manager.io/v1",
         Kind = "Certificate",
-        InProgress = "status.conditions.filter(e, e.type == 'Issuing').all(e, e.observedGeneration == metadata.generation && e.status == 'True')",
+        // all() over an empty filter is true in CEL, so "in progress" is written with exists().
+        InProgress = "status.conditions.exists(e, e.type == 'Issuing' && e.status == 'True')",
         Failed = "status.conditions.filter(e, e.type == 'Ready').all(e, e.observedGeneration == metadata.generation && e.status == 'False')",
         Current = "status.conditions.filter(e, e.type == 'Ready').all(e, e.observedGeneration == metadata.generation && e.status == 'True')",
     };

@@ -46,6 +46,52 @@ internal sealed class BuiltinAdmission : IAdmissionHook
         }
 
         Common(r, obj);
+        CheckImmutable(r, live, obj);
+    }
+
+    /// <summary>
+    /// The fields the real registry strategies refuse to change: workload selectors, a Job's pod template,
+    /// the data of a ConfigMap or Secret marked immutable. The answer is 422 Invalid saying "field is immutable".
+    /// </summary>
+    private static void CheckImmutable(ResourceInfo r, JsonObject live, JsonObject obj)
+    {
+        var causes = new List<StatusCause>();
+        void Same(params string[] path)
+        {
+            var before = Obj.At(live, path);
+            var after = Obj.At(obj, path);
+            if (before is not null && !Obj.DeepEquals(before, after))
+            {
+                causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {after?.ToJsonString() ?? "null"}: field is immutable", string.Join('.', path)));
+            }
+        }
+
+        switch ((r.Group, r.Kind))
+        {
+            case ("apps", "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet"):
+                Same("spec", "selector");
+                break;
+            case ("batch", "Job"):
+                Same("spec", "selector");
+                Same("spec", "template");
+                Same("spec", "completionMode");
+                break;
+            case ("", "ConfigMap" or "Secret") when Obj.At(live, "immutable") is JsonValue v && v.TryGetValue<bool>(out var immutable) && immutable:
+                foreach (var field in new[] { "data", "binaryData", "immutable" })
+                {
+                    if (!Obj.DeepEquals(live[field], obj[field]))
+                    {
+                        causes.Add(new StatusCause("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", field));
+                    }
+                }
+
+                break;
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.Invalid(r.Kind, r.Group, Obj.Name(live), causes);
+        }
     }
 
     public void BeforeDelete(ResourceInfo r, JsonObject obj, List<string> finalizers)

@@ -1,0 +1,81 @@
+using FluxSharp.Api;
+
+namespace FluxSharp.Kubernetes.Apply;
+
+/// <summary>A field manager whose ownership Flux takes over before applying (matched by name prefix and operation).</summary>
+public sealed record FieldManagerMatch(string NamePrefix, string Operation);
+
+/// <summary>Options of a staged server-side apply, with Flux's defaults.</summary>
+public sealed record ApplyOptions
+{
+    /// <summary>The SSA field manager (Flux: kustomize-controller).</summary>
+    public string FieldManager { get; init; } = "kustomize-controller";
+
+    /// <summary>spec.force: recreate objects whose change hits an immutable field.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>How long to wait for CRDs to be Established and namespaces Active between stages.</summary>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan WaitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How many dry-runs run at once.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Objects carrying any of these (label or annotation key=value) are skipped.</summary>
+    public IReadOnlyDictionary<string, string> ExclusionSelector { get; init; } = new Dictionary<string, string>
+    {
+        [FluxAnnotations.Reconcile] = "disabled",
+        [FluxAnnotations.ServerSideApply] = "Ignore",
+    };
+
+    /// <summary>Desired objects carrying any of these are only created, never patched.</summary>
+    public IReadOnlyDictionary<string, string> IfNotPresentSelector { get; init; } = new Dictionary<string, string>
+    {
+        [FluxAnnotations.ServerSideApply] = "IfNotPresent",
+    };
+
+    /// <summary>Objects carrying any of these are recreated on immutable field errors even without <see cref="Force"/>.</summary>
+    public IReadOnlyDictionary<string, string> ForceSelector { get; init; } = new Dictionary<string, string>
+    {
+        [FluxAnnotations.Force] = "enabled",
+    };
+
+    /// <summary>Annotations removed from live objects before applying (kubectl's last-applied configuration).</summary>
+    public IReadOnlyList<string> CleanupAnnotations { get; init; } = ["kubectl.kubernetes.io/last-applied-configuration"];
+
+    /// <summary>Managers whose fields Flux takes over, so fields they added that the manifest lacks are removed.</summary>
+    public IReadOnlyList<FieldManagerMatch> CleanupFieldManagers { get; init; } =
+    [
+        new("kubectl", "Apply"),
+        new("kubectl", "Update"),
+        new("before-first-apply", "Update"),
+        new("kustomize-controller", "Update"),
+    ];
+
+    /// <summary>Objects carrying any of these keep other managers' fields (ssa: Merge).</summary>
+    public IReadOnlyDictionary<string, string> CleanupExclusions { get; init; } = new Dictionary<string, string>
+    {
+        [FluxAnnotations.ServerSideApply] = "Merge",
+    };
+}
+
+/// <summary>Options of a delete (prune or deletionPolicy), with Flux's defaults.</summary>
+public sealed record DeleteOptions
+{
+    /// <summary>Background (Flux's default), Foreground or Orphan.</summary>
+    public string PropagationPolicy { get; init; } = "Background";
+
+    /// <summary>Only live objects whose labels contain all of these are deleted (the owner labels); null deletes regardless.</summary>
+    public IReadOnlyDictionary<string, string>? Inclusions { get; init; }
+
+    /// <summary>Live objects carrying any of these (label or annotation) are kept.</summary>
+    public IReadOnlyDictionary<string, string> Exclusions { get; init; } = new Dictionary<string, string>
+    {
+        [FluxAnnotations.Prune] = "disabled",
+        [FluxAnnotations.Reconcile] = "disabled",
+    };
+
+    /// <summary>Flux's prune options for the Kustomization <paramref name="name"/> in <paramref name="ns"/>.</summary>
+    public static DeleteOptions ForKustomization(string name, string ns) => new() { Inclusions = Ownership.OwnerLabels(name, ns) };
+}

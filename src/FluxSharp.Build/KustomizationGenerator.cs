@@ -333,18 +333,24 @@ public static class KustomizationGenerator
 
     private static YamlMappingNode LoadMapping(string file, string root)
     {
+        var text = File.ReadAllText(file);
+        try
+        {
+            YamlObjects.ParseDocuments(text);
+        }
+        catch (YamlSyntaxException e)
+        {
+            throw new BuildException(ConditionReasons.BuildFailed,
+                $"invalid kustomization file {Rel(root, file)}: line {e.Line}: {e.Message}", e);
+        }
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(File.ReadAllText(file)));
+            stream.Load(new StringReader(text));
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
-            var msg = e.Message;
-            int i = msg.LastIndexOf("): ", StringComparison.Ordinal);
-            if (msg.StartsWith("(Line:", StringComparison.Ordinal) && i >= 0) msg = msg[(i + 3)..];
-            throw new BuildException(ConditionReasons.BuildFailed,
-                $"invalid kustomization file {Rel(root, file)}: line {e.Start.Line}: {msg}", e);
+            throw new BuildException(ConditionReasons.BuildFailed, $"invalid kustomization file {Rel(root, file)}: {e.Message}", e);
         }
         if (stream.Documents.Count == 0) return new YamlMappingNode();
         if (stream.Documents.Count > 1 || stream.Documents[0].RootNode is not YamlMappingNode map)

@@ -62,24 +62,25 @@ public static class KustomizeBuilder
 
         var yaml = await KustomizeRunner.BuildAsync(dir, root, options.Timeout, cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyList<JsonNode> docs;
+        IReadOnlyList<(JsonNode Node, string Text)> docs;
         try
         {
-            docs = YamlObjects.ParseDocuments(yaml);
+            docs = YamlObjects.ParseDocumentsWithText(yaml);
         }
         catch (YamlSyntaxException e)
         {
             throw new BuildException(ConditionReasons.BuildFailed, $"kustomize build failed: cannot parse kustomize output at line {e.Line}: {e.Message}", e);
         }
 
-        IReadOnlyList<JsonObject> objects = docs.Select(d => d as JsonObject ?? throw NotAnObject(d)).ToList();
-        foreach (var obj in objects) Validate(obj);
+        var documents = docs.Select(d => (Object: d.Node as JsonObject ?? throw NotAnObject(d.Node), Text: (string?)d.Text)).ToList();
+        foreach (var (obj, _) in documents) Validate(obj);
+        IReadOnlyList<JsonObject> objects = [.. documents.Select(d => d.Object)];
 
         if (spec.PostBuild is { } postBuild)
         {
             var vars = substitutions ?? Substitution.SubstitutionVariables.Merge([], postBuild.Substitute?.AsReadOnly());
             bool always = postBuild.SubstituteStrategy == SubstituteStrategies.Always;
-            objects = Substitution.Substitution.Apply(objects, vars, options.StrictSubstitutions, always);
+            objects = Substitution.Substitution.ApplyToDocuments(documents, vars, options.StrictSubstitutions, always);
             foreach (var obj in objects) Validate(obj);
         }
 

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace FluxSharp.Build;
 
@@ -36,25 +35,102 @@ public static partial class YamlObjects
 {
     /// <summary>Parses every non-empty document of a multi-document YAML stream.</summary>
     /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
-    public static IReadOnlyList<JsonNode> ParseDocuments(string yaml)
+    public static IReadOnlyList<JsonNode> ParseDocuments(string yaml) => [.. ParseDocumentsWithText(yaml).Select(d => d.Node)];
+
+    /// <summary>Parses every non-empty document and returns it with its own source text (quoting styles preserved).</summary>
+    /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
+    public static IReadOnlyList<(JsonNode Node, string Text)> ParseDocumentsWithText(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
+        var result = new List<(JsonNode, string)>();
+        var parser = new Parser(new StringReader(yaml));
+        Mark last = Mark.Empty;
         try
         {
-            stream.Load(new StringReader(yaml));
+            parser.Consume<StreamStart>();
+            while (!parser.TryConsume<StreamEnd>(out _))
+            {
+                var start = parser.Consume<DocumentStart>();
+                last = start.End;
+                var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+                var node = ReadNode(parser, anchors, ref last);
+                var end = parser.Consume<DocumentEnd>();
+                last = end.End;
+                if (node is not null)
+                {
+                    int from = (int)Math.Min(start.Start.Index, yaml.Length);
+                    int to = (int)Math.Min(Math.Max(end.End.Index, from), yaml.Length);
+                    result.Add((node, yaml[from..to]));
+                }
+            }
         }
         catch (YamlException e)
         {
             throw new YamlSyntaxException(Describe(e), e.Start.Line, e.Start.Column, e);
         }
-        var result = new List<JsonNode>();
-        foreach (var doc in stream.Documents)
+        catch (InvalidOperationException e)
         {
-            var node = ToJson(doc.RootNode);
-            if (node is not null) result.Add(node);
+            // YamlDotNet's scanner occasionally fails without a mark; report where parsing stopped.
+            throw new YamlSyntaxException("invalid YAML near here", last.Line, last.Column, e);
         }
         return result;
+    }
+
+    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, ref Mark last)
+    {
+        var ev = parser.Current ?? throw new InvalidOperationException("unexpected end of YAML");
+        last = ev.Start;
+        switch (ev)
+        {
+            case AnchorAlias alias:
+                parser.MoveNext();
+                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    throw new YamlException(alias.Start, alias.End, $"unknown anchor '{alias.Value.Value}'");
+                return target?.DeepClone();
+            case Scalar scalar:
+                {
+                    parser.MoveNext();
+                    var value = ScalarToJson(scalar);
+                    if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = value?.DeepClone();
+                    return value;
+                }
+            case SequenceStart seqStart:
+                {
+                    parser.MoveNext();
+                    var arr = new JsonArray();
+                    while (!parser.TryConsume<SequenceEnd>(out _)) arr.Add(ReadNode(parser, anchors, ref last));
+                    if (!seqStart.Anchor.IsEmpty) anchors[seqStart.Anchor.Value] = arr.DeepClone();
+                    return arr;
+                }
+            case MappingStart mapStart:
+                {
+                    parser.MoveNext();
+                    var obj = new JsonObject();
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyEvent = parser.Current;
+                        var key = ReadNode(parser, anchors, ref last);
+                        var keyText = keyEvent is Scalar ks ? ks.Value : key switch
+                        {
+                            null => "null",
+                            JsonValue v => v.ToString(),
+                            _ => throw new YamlException(keyEvent!.Start, keyEvent.End, "complex mapping keys are not supported"),
+                        };
+                        var value = ReadNode(parser, anchors, ref last);
+                        if (keyText == "<<" && keyEvent is Scalar { Style: ScalarStyle.Plain } && value is JsonObject merge)
+                        {
+                            foreach (var (mk, mv) in merge)
+                                if (!obj.ContainsKey(mk)) obj[mk] = mv?.DeepClone();
+                            continue;
+                        }
+                        obj[keyText] = value;
+                    }
+                    if (!mapStart.Anchor.IsEmpty) anchors[mapStart.Anchor.Value] = obj.DeepClone();
+                    return obj;
+                }
+            default:
+                throw new YamlException(ev.Start, ev.End, $"unexpected YAML event {ev.GetType().Name}");
+        }
     }
 
     /// <summary>Parses a multi-document stream whose documents must all be objects (mappings).</summary>
@@ -80,43 +156,7 @@ public static partial class YamlObjects
         return msg;
     }
 
-    /// <summary>Converts a YAML node to JSON; null for an empty document.</summary>
-    public static JsonNode? ToJson(YamlNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                return null;
-            case YamlMappingNode map:
-                {
-                    var obj = new JsonObject();
-                    foreach (var (k, v) in map.Children)
-                    {
-                        var key = k is YamlScalarNode ks ? ks.Value ?? "" : throw new YamlSyntaxException("complex mapping keys are not supported", k.Start.Line, k.Start.Column);
-                        if (key == "<<" && v is YamlMappingNode merge)
-                        {
-                            foreach (var (mk, mv) in (JsonObject)ToJson(merge)!)
-                                if (!obj.ContainsKey(mk)) obj[mk] = mv?.DeepClone();
-                            continue;
-                        }
-                        obj[key] = ToJson(v);
-                    }
-                    return obj;
-                }
-            case YamlSequenceNode seq:
-                {
-                    var arr = new JsonArray();
-                    foreach (var item in seq.Children) arr.Add(ToJson(item));
-                    return arr;
-                }
-            case YamlScalarNode scalar:
-                return ScalarToJson(scalar);
-            default:
-                return null;
-        }
-    }
-
-    private static JsonNode? ScalarToJson(YamlScalarNode scalar)
+    private static JsonNode? ScalarToJson(Scalar scalar)
     {
         var value = scalar.Value ?? "";
         var tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;

@@ -32,11 +32,23 @@ public static partial class Substitution
     /// variable referenced without a default that is not defined is an error; otherwise it becomes empty.
     /// </summary>
     /// <exception cref="BuildException">With reason <c>BuildFailed</c>, naming the object and the variable or the problem.</exception>
+    /// <remarks>
+    /// The objects are rendered to YAML with plain scalars wherever possible, so a string value that is exactly
+    /// <c>${replicas}</c> becomes a number when the variable holds one. <see cref="KustomizeBuilder"/> substitutes
+    /// kustomize's own output text instead, which keeps the quoting of the source files exactly as Flux does.
+    /// </remarks>
     public static IReadOnlyList<JsonObject> Apply(IReadOnlyList<JsonObject> objects, IReadOnlyDictionary<string, string> vars, bool strict, bool always = false)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(vars);
         if (vars.Count == 0 && !always) return objects;
+        return ApplyToDocuments([.. objects.Select(o => (o, (string?)null))], vars, strict, always);
+    }
+
+    /// <summary>Substitutes into each document's YAML text (null text: the object is rendered first).</summary>
+    internal static IReadOnlyList<JsonObject> ApplyToDocuments(IReadOnlyList<(JsonObject Object, string? Text)> documents, IReadOnlyDictionary<string, string> vars, bool strict, bool always)
+    {
+        if (vars.Count == 0 && !always) return [.. documents.Select(d => d.Object)];
 
         foreach (var name in vars.Keys)
         {
@@ -48,8 +60,8 @@ public static partial class Substitution
         (string, bool) Lookup(string name) =>
             vars.TryGetValue(name, out var v) ? (v, true) : ("", !strict);
 
-        var result = new List<JsonObject>(objects.Count);
-        foreach (var obj in objects)
+        var result = new List<JsonObject>(documents.Count);
+        foreach (var (obj, text) in documents)
         {
             if (IsDisabled(obj))
             {
@@ -59,7 +71,7 @@ public static partial class Substitution
             string output;
             try
             {
-                output = Envsubst.Eval(YamlObjects.Serialize(obj), Lookup);
+                output = Envsubst.Eval(text ?? YamlObjects.Serialize(obj), Lookup);
             }
             catch (EnvsubstException e)
             {

@@ -33,9 +33,10 @@ public static partial class Substitution
     /// </summary>
     /// <exception cref="BuildException">With reason <c>BuildFailed</c>, naming the object and the variable or the problem.</exception>
     /// <remarks>
-    /// The objects are rendered to YAML with plain scalars wherever possible, so a string value that is exactly
-    /// <c>${replicas}</c> becomes a number when the variable holds one. <see cref="KustomizeBuilder"/> substitutes
-    /// kustomize's own output text instead, which keeps the quoting of the source files exactly as Flux does.
+    /// The objects are rendered to YAML with plain scalars wherever possible (as Flux renders kustomize's resources
+    /// before substituting), so a string value that is exactly <c>${replicas}</c> becomes a number when the variable
+    /// holds one, even if the source file quoted it (fluxcd/flux2#1839). <see cref="KustomizeBuilder"/> substitutes
+    /// kustomize's own output text, which is rendered the same way.
     /// </remarks>
     public static IReadOnlyList<JsonObject> Apply(IReadOnlyList<JsonObject> objects, IReadOnlyDictionary<string, string> vars, bool strict, bool always = false)
     {

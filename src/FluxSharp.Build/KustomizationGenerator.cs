@@ -268,19 +268,26 @@ public static class KustomizationGenerator
     // ---- confinement: kustomize runs with LoadRestrictionsNone (as Flux), so check that no kustomization reaches outside the root ----
 
     /// <summary>
-    /// Checks every kustomization file below <paramref name="root"/>: it must be valid YAML (an error names the
-    /// file and line) and every local path it references must stay inside the root (Flux builds on a filesystem
-    /// confined to the artifact; the kustomize CLI has no such option, so we check the references up front).
+    /// Checks the kustomization at <paramref name="dirPath"/> and every local kustomization it reaches (resources,
+    /// components, bases): each must be valid YAML (an error names the file and line) and every local path it
+    /// references must stay inside <paramref name="root"/>. Flux builds on a filesystem confined to the artifact;
+    /// the kustomize CLI has no such option, so the references are checked before it runs.
     /// </summary>
-    public static void CheckKustomizations(string root)
+    public static void CheckKustomizations(string root, string dirPath)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(dirPath);
         var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        foreach (var file in Directory.EnumerateFiles(fullRoot, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>();
+        queue.Enqueue(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dirPath)));
+        while (queue.Count > 0)
         {
-            if (!RecognizedFileNames.Contains(Path.GetFileName(file))) continue;
+            var dir = queue.Dequeue();
+            if (!seen.Add(dir)) continue;
+            var file = FindKustomizationFile(dir);
+            if (file is null) continue;
             var kus = LoadMapping(file, fullRoot);
-            var dir = Path.GetDirectoryName(file)!;
             foreach (var (field, path) in ReferencedPaths(kus))
             {
                 if (!IsLocalRelativePath(path))
@@ -290,10 +297,11 @@ public static class KustomizationGenerator
                             $"{Rel(fullRoot, file)}: {field} '{path}' is an absolute path; only paths inside the source are allowed");
                     continue; // remote base: kustomize fetches it
                 }
-                var full = Path.GetFullPath(Path.Combine(dir, path));
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(dir, path)));
                 if (!IsInside(fullRoot, full))
                     throw new BuildException(ConditionReasons.BuildFailed,
                         $"{Rel(fullRoot, file)}: {field} '{path}' points outside the source root");
+                if (field is "resources" or "bases" or "components" && Directory.Exists(full)) queue.Enqueue(full);
             }
         }
     }

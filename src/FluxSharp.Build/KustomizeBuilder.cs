@@ -57,8 +57,8 @@ public static class KustomizeBuilder
             throw new BuildException(ConditionReasons.ArtifactFailed, $"source directory '{sourceRoot}' does not exist");
 
         var dir = KustomizationGenerator.ResolvePath(root, spec.Path);
-        KustomizationGenerator.CheckKustomizations(root);
         KustomizationGenerator.Generate(root, dir, spec);
+        KustomizationGenerator.CheckKustomizations(root, dir);
 
         var yaml = await KustomizeRunner.BuildAsync(dir, root, options.Timeout, cancellationToken).ConfigureAwait(false);
 

@@ -390,6 +390,30 @@ public class BuildTests
     }
 
     [Fact]
+    public async Task ReferencedBaseCannotReachOutsideTheRootEither()
+    {
+        using var tree = new TempTree(new Dictionary<string, string>
+        {
+            ["app/kustomization.yaml"] = "resources: [../base]\n",
+            ["base/kustomization.yaml"] = "resources: [../../../etc]\n",
+            ["unrelated/kustomization.yaml"] = "this: is: broken: [\n",
+        });
+        var e = await Assert.ThrowsAsync<BuildException>(() => Build(tree, Spec("app")));
+        Assert.Contains("base/kustomization.yaml: resources '../../../etc' points outside the source root", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnrelatedBrokenKustomizationDoesNotMatter()
+    {
+        using var tree = new TempTree(new Dictionary<string, string>
+        {
+            ["app/cm.yaml"] = Cm("a"),
+            ["unrelated/kustomization.yaml"] = "this: is: broken: [\n",
+        });
+        Assert.Single((await Build(tree, Spec("app"))).Objects);
+    }
+
+    [Fact]
     public async Task FilesOutsideTheKustomizationDirButInsideTheRootLoad()
     {
         // Flux builds with LoadRestrictionsNone: a patch file from a sibling directory is fine.

@@ -10,7 +10,11 @@ public sealed record ControllerContext(
     string? WatchNamespace,
     int Concurrency,
     string StoragePath,
-    Uri ArtifactBaseUrl);
+    Uri ArtifactBaseUrl)
+{
+    /// <summary>The manager's client configuration, for clients that impersonate (spec.serviceAccountName); null when unknown.</summary>
+    public KubernetesClientConfiguration? ClientConfig { get; init; }
+}
 
 /// <summary>One of the manager's controllers (e.g. "source", "kustomize"), selectable with --controllers.</summary>
 public interface IControllerModule

@@ -46,7 +46,8 @@ public sealed partial class FluxManager : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(modules);
         var logger = logs.CreateLogger("FluxSharp.Manager");
-        kube ??= new k8s.Kubernetes(BuildConfig(options));
+        var config = options.Kubeconfig is not null || kube is null ? BuildConfig(options) : null;
+        kube ??= new k8s.Kubernetes(config!);
         Directory.CreateDirectory(options.StoragePath);
         var storageRoot = Path.GetFullPath(options.StoragePath);
 
@@ -61,7 +62,7 @@ public sealed partial class FluxManager : IAsyncDisposable
         var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken).ConfigureAwait(false);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
-        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl);
+        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config };
         self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token));
         return self;
     }

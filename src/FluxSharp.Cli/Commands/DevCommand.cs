@@ -25,7 +25,7 @@ internal static class DevCommand
         var noSync = new Option<bool>("--no-sync") { Description = "do not create the sample GitRepository" };
         var url = new Option<string?>("--url") { Description = "repository to sync (default: this checkout, as a file:// URL)" };
         var branch = new Option<string?>("--branch") { Description = "branch to sync (default: the checkout's current branch, else main)" };
-        var path = new Option<string?>("--path") { Description = "path in the repository to apply (used by the Kustomization controller)" };
+        var path = new Option<string?>("--path") { Description = "path in the repository to apply (default: ./examples/hello)" };
         var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane and the Flux controllers, no cluster needed")
         {
             stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path,
@@ -93,6 +93,7 @@ internal static class DevCommand
                 manager = await FluxManager.StartAsync(
                     new ManagerOptions
                     {
+                        Kubeconfig = kubeconfig,
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
                         StorageAddress = "127.0.0.1:0",
                         MetricsAddress = "127.0.0.1:0",
@@ -111,7 +112,7 @@ internal static class DevCommand
                 await SyncAsync(kube, settings, stop.Token).ConfigureAwait(false);
             }
 
-            Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories -A");
+            Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories,kustomizations -A");
             Console.WriteLine("Ctrl-C stops (state is kept).");
             try
             {
@@ -131,7 +132,6 @@ internal static class DevCommand
         return 0;
     }
 
-    /// <summary>The controllers FluxSharp has so far.</summary>
     private static IReadOnlyList<IControllerModule> AllControllers() => ManagerCommand.AllControllers();
 
     private static async Task SyncAsync(IKubernetes kube, DevSettings settings, CancellationToken cancellationToken)
@@ -145,19 +145,21 @@ internal static class DevCommand
         }
 
         var branch = settings.Branch ?? here?.Branch ?? "main";
+        var path = settings.Path ?? "./examples/hello";
         try
         {
             await DevSync.ApplySourceAsync(kube, url, branch, cancellationToken).ConfigureAwait(false);
+            await DevSync.ApplyKustomizationAsync(kube, path, cancellationToken).ConfigureAwait(false);
         }
         catch (k8s.Autorest.HttpOperationException e)
         {
             // A bad --url must not take the local cluster down: say what was refused and keep serving.
-            Console.WriteLine($"sync:        could not create the GitRepository for {url}: {e.Response.Content}");
+            Console.WriteLine($"sync:        could not create the GitRepository/Kustomization for {url}: {e.Response.Content}");
             return;
         }
 
         Console.WriteLine($"sync:        GitRepository {DevSync.Namespace}/{DevSync.Name} <- {url} ({branch})");
-        Console.WriteLine($"             applying {settings.Path ?? "./examples"} needs the Kustomization controller, which FluxSharp does not have yet");
+        Console.WriteLine($"             Kustomization {DevSync.Namespace}/{DevSync.Name} applies {path}");
     }
 
     private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path);

@@ -43,6 +43,28 @@ internal static class DevSync
             new V1Patch(repo.ToJsonString(), V1Patch.PatchType.ApplyPatch), "source.toolkit.fluxcd.io", "v1", Namespace, "gitrepositories", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A Kustomization applying <paramref name="path"/> of the synced repository, pruning and waiting for health.</summary>
+    public static async Task ApplyKustomizationAsync(IKubernetes kube, string path, CancellationToken cancellationToken)
+    {
+        var ks = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "kustomize.toolkit.fluxcd.io/v1",
+            ["kind"] = "Kustomization",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = Name, ["namespace"] = Namespace },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["interval"] = "1m",
+                ["path"] = path,
+                ["prune"] = true,
+                ["wait"] = true,
+                ["timeout"] = "2m",
+                ["sourceRef"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "GitRepository", ["name"] = Name },
+            },
+        };
+        await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(ks.ToJsonString(), V1Patch.PatchType.ApplyPatch), "kustomize.toolkit.fluxcd.io", "v1", Namespace, "kustomizations", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The git checkout containing the current directory: its file:// URL and current branch; null outside one.</summary>
     public static async Task<(string Url, string Branch)?> ThisRepositoryAsync(CancellationToken cancellationToken)
     {

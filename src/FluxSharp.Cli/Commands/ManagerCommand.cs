@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using FluxSharp.Controllers;
+using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Manager;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ internal static class ManagerCommand
     {
         var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
         var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
-        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source", "all");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize", "all");
         var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
         var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
@@ -61,7 +62,7 @@ internal static class ManagerCommand
     }
 
     /// <summary>The controllers this build of FluxSharp has.</summary>
-    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule()];
+    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule(), new KustomizeControllerModule()];
 
     private static Option<T> Flag<T>(string name, string description, T? defaultValue = default)
     {

@@ -1,0 +1,54 @@
+using FluxSharp.Api;
+using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Controllers.Source;
+using FluxSharp.Kubernetes.Client;
+using FluxSharp.Kubernetes.Runtime;
+
+namespace FluxSharp.Controllers.Kustomize;
+
+/// <summary>
+/// The "kustomize" controller: Kustomizations, reconciled on their interval, on spec changes, on requestedAt,
+/// and as soon as their source publishes a new artifact revision.
+/// </summary>
+public sealed class KustomizeControllerModule(KustomizationOptions? options = null) : IControllerModule
+{
+    public string Name => "kustomize";
+
+    public async Task RunAsync(ControllerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var logger = context.Logs.CreateLogger("FluxSharp.Controllers.Kustomization");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var events = new EventRecorder(context.Kube, FluxNames.KustomizeController, logger);
+        var reconciler = new KustomizationReconciler(context.Kube, context.ClientConfig, http, events, options ?? new KustomizationOptions(), logger);
+        using var controller = new Controller<Kustomization>(
+            context.Kube,
+            DependencyChecker.Kustomizations,
+            reconciler,
+            new ControllerOptions { Concurrency = context.Concurrency, Namespace = context.WatchNamespace },
+            logger);
+
+        // A new artifact revision on a source reconciles the Kustomizations that use it right away.
+        var sources = new Informer(new ResourceClient(context.Kube, SourceControllerModule.GitRepositories), context.WatchNamespace, logger);
+        sources.Changed += change =>
+        {
+            var before = (string?)change.Old?["status"]?["artifact"]?["revision"];
+            var after = (string?)change.New?["status"]?["artifact"]?["revision"];
+            if (after is null || before == after)
+            {
+                return;
+            }
+
+            foreach (var ks in controller.Informer.List())
+            {
+                var sourceRef = ks["spec"]?["sourceRef"];
+                var ns = (string?)sourceRef?["namespace"] ?? (string?)ks["metadata"]?["namespace"];
+                if ((string?)sourceRef?["kind"] == "GitRepository" && (string?)sourceRef?["name"] == change.Key.Name && ns == change.Key.Namespace)
+                {
+                    controller.Enqueue(new ObjectKey((string?)ks["metadata"]?["namespace"], (string?)ks["metadata"]?["name"] ?? string.Empty));
+                }
+            }
+        };
+        await Task.WhenAll(controller.RunAsync(cancellationToken), sources.RunAsync(cancellationToken)).ConfigureAwait(false);
+    }
+}

@@ -277,43 +277,61 @@ internal sealed partial class ApiHandler
     {
         var r = req.Resource;
         var scale = r.Scale!;
-        var live = _service.Get(r, req.Namespace, req.Name!);
         switch (verb)
         {
             case "get":
-                await WriteJsonAsync(http, ScaleOf(live, scale)).ConfigureAwait(false);
+                await WriteJsonAsync(http, ScaleOf(_service.Get(r, req.Namespace, req.Name!), scale)).ConfigureAwait(false);
                 return;
             case "update" or "patch":
             {
-                JsonObject desired;
+                JsonObject? body = null;
+                (PatchType Type, JsonNode Patch)? patch = null;
                 if (verb == "update")
                 {
-                    desired = await ReadObjectAsync(http).ConfigureAwait(false);
+                    body = await ReadObjectAsync(http).ConfigureAwait(false);
                 }
                 else
                 {
-                    var (type, patch) = await ReadPatchAsync(http).ConfigureAwait(false);
-                    var current = ScaleOf(live, scale);
-                    desired = (type switch
+                    patch = await ReadPatchAsync(http).ConfigureAwait(false);
+                }
+
+                // Like the real server, a write to /scale without a resourceVersion applies to whatever is current:
+                // lost races (e.g. with a status writer) are retried; one with a resourceVersion is a precondition.
+                for (var attempt = 0; ; attempt++)
+                {
+                    var live = _service.Get(r, req.Namespace, req.Name!);
+                    var desired = body ?? (patch!.Value.Type switch
                     {
-                        PatchType.Json => Seams.JsonPatch(current, patch),
-                        PatchType.Merge or PatchType.StrategicMerge => Seams.MergePatch(current, patch),
+                        PatchType.Json => Seams.JsonPatch(ScaleOf(live, scale), patch.Value.Patch),
+                        PatchType.Merge or PatchType.StrategicMerge => Seams.MergePatch(ScaleOf(live, scale), patch.Value.Patch),
                         _ => throw ApiException.UnsupportedMediaType("apply is not supported on the scale subresource"),
                     }) as JsonObject ?? throw ApiException.BadRequest("the patched Scale is not an object");
-                }
+                    var replicas = Obj.Long(desired, "spec", "replicas") ?? throw ApiException.Invalid("Scale", "autoscaling", req.Name!, [new StatusCause("FieldValueRequired", "Required value", "spec.replicas")]);
+                    if (replicas < 0)
+                    {
+                        throw ApiException.Invalid("Scale", "autoscaling", req.Name!, [new StatusCause("FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0", "spec.replicas")]);
+                    }
 
-                var replicas = Obj.Long(desired, "spec", "replicas") ?? throw ApiException.Invalid("Scale", "autoscaling", req.Name!, [new StatusCause("FieldValueRequired", "Required value", "spec.replicas")]);
-                if (replicas < 0)
-                {
-                    throw ApiException.Invalid("Scale", "autoscaling", req.Name!, [new StatusCause("FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0", "spec.replicas")]);
-                }
+                    var precondition = Obj.ResourceVersion(desired);
+                    var updated = Obj.Clone(live);
+                    SetPath(updated, scale.SpecReplicasPath, JsonValue.Create(replicas));
+                    if (!string.IsNullOrEmpty(precondition))
+                    {
+                        Obj.Metadata(updated)["resourceVersion"] = precondition;
+                    }
 
-                var updated = Obj.Clone(live);
-                SetPath(updated, scale.SpecReplicasPath, JsonValue.Create(replicas));
-                // Recorded as an update of the scale subresource, so managedFields (and apply conflicts) name it as the real server does.
-                var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, "scale");
-                await WriteJsonAsync(http, ScaleOf(result, scale), ctx).ConfigureAwait(false);
-                return;
+                    try
+                    {
+                        // Recorded as an update of the scale subresource, so managedFields (and apply conflicts) name it as the real server does.
+                        var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, "scale");
+                        await WriteJsonAsync(http, ScaleOf(result, scale), ctx).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (ApiException e) when (e.Code == HttpStatusCode.Conflict && string.IsNullOrEmpty(precondition) && attempt < 5)
+                    {
+                        // Someone wrote in between; try again on the latest state.
+                    }
+                }
             }
 
             default:

@@ -145,10 +145,11 @@ internal static class DevCommand
         }
 
         var branch = settings.Branch ?? here?.Branch ?? "main";
+        var commit = settings.Branch is null ? here?.Commit : null;
         var path = settings.Path ?? "./examples/hello";
         try
         {
-            await DevSync.ApplySourceAsync(kube, url, branch, cancellationToken).ConfigureAwait(false);
+            await DevSync.ApplySourceAsync(kube, url, branch, commit, cancellationToken).ConfigureAwait(false);
             await DevSync.ApplyKustomizationAsync(kube, path, cancellationToken).ConfigureAwait(false);
         }
         catch (k8s.Autorest.HttpOperationException e)
@@ -158,7 +159,7 @@ internal static class DevCommand
             return;
         }
 
-        Console.WriteLine($"sync:        GitRepository {DevSync.Namespace}/{DevSync.Name} <- {url} ({branch})");
+        Console.WriteLine($"sync:        GitRepository {DevSync.Namespace}/{DevSync.Name} <- {url} ({(commit is null ? branch : "commit " + commit)})");
         Console.WriteLine($"             Kustomization {DevSync.Namespace}/{DevSync.Name} applies {path}");
     }
 

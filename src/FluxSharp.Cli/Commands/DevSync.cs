@@ -23,7 +23,7 @@ internal static class DevSync
     }
 
     /// <summary>The flux-system namespace and a GitRepository for the repository to sync.</summary>
-    public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, CancellationToken cancellationToken)
+    public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, string? commit, CancellationToken cancellationToken)
     {
         var ns = new V1Patch($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{Namespace}}}"}}""", V1Patch.PatchType.ApplyPatch);
         await kube.CoreV1.PatchNamespaceAsync(ns, Namespace, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,8 @@ internal static class DevSync
             {
                 ["interval"] = "1m",
                 ["url"] = url,
-                ["ref"] = new System.Text.Json.Nodes.JsonObject { ["branch"] = branch },
+                // A detached checkout (as CI makes) has no branch to follow: pin its commit instead.
+                ["ref"] = commit is null ? new System.Text.Json.Nodes.JsonObject { ["branch"] = branch } : new System.Text.Json.Nodes.JsonObject { ["commit"] = commit },
             },
         };
         await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
@@ -65,12 +66,21 @@ internal static class DevSync
             new V1Patch(ks.ToJsonString(), V1Patch.PatchType.ApplyPatch), "kustomize.toolkit.fluxcd.io", "v1", Namespace, "kustomizations", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The git checkout containing the current directory: its file:// URL and current branch; null outside one.</summary>
-    public static async Task<(string Url, string Branch)?> ThisRepositoryAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The git checkout containing the current directory: its file:// URL, current branch, and the commit when
+    /// HEAD is detached (Branch is then null); null outside a checkout.
+    /// </summary>
+    public static async Task<(string Url, string? Branch, string? Commit)?> ThisRepositoryAsync(CancellationToken cancellationToken)
     {
         var root = await GitAsync(["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false);
         var branch = await GitAsync(["rev-parse", "--abbrev-ref", "HEAD"], cancellationToken).ConfigureAwait(false);
-        return root is null || branch is null or "HEAD" ? null : (new Uri(root).AbsoluteUri, branch);
+        if (root is null || branch is null)
+        {
+            return null;
+        }
+
+        var url = new Uri(root).AbsoluteUri;
+        return branch == "HEAD" ? (url, null, await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)) : (url, branch, null);
     }
 
     private static async Task<string?> GitAsync(string[] args, CancellationToken cancellationToken)

@@ -36,6 +36,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
     private readonly ObjectPatcher _patcher;
     private readonly KustomizationOptions _options;
     private readonly ILogger _logger;
+    private readonly BuildCache _builds = new(capacity: 2048);
 
     public KustomizationReconciler(IKubernetes kube, KubernetesClientConfiguration? config, HttpClient http, EventRecorder events, KustomizationOptions options, ILogger logger)
     {
@@ -182,7 +183,6 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
 
     private async Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> FetchAndBuildAsync(Kustomization ks, SourceArtifact source, string workDir, CancellationToken cancellationToken)
     {
-        await new ArtifactFetcher(_http).FetchAsync(new Uri(source.Url), source.Digest, workDir, cancellationToken).ConfigureAwait(false);
         Dictionary<string, string>? variables = null;
         if (ks.Spec.PostBuild is not null)
         {
@@ -199,10 +199,19 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             variables = SubstitutionVariables.Merge(from, ks.Spec.PostBuild.Substitute?.AsReadOnly());
         }
 
-        var result = await KustomizeBuilder.BuildAsync(workDir, ks.Spec, variables, cancellationToken).ConfigureAwait(false);
-        var objects = result.Objects.ToList();
-        Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
-        return objects;
+        // The same artifact built with the same spec and variables gives the same objects: a steady-state
+        // reconcile skips the download and the kustomize run and goes straight to the (dry-run) apply.
+        var key = BuildCache.Key($"{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}", source.Digest, ks.Spec, variables);
+        if (!_builds.TryGet(key, out var objects))
+        {
+            await new ArtifactFetcher(_http).FetchAsync(new Uri(source.Url), source.Digest, workDir, cancellationToken).ConfigureAwait(false);
+            var result = await KustomizeBuilder.BuildAsync(workDir, ks.Spec, variables, cancellationToken).ConfigureAwait(false);
+            objects = result.Objects.ToList();
+            Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
+            _builds.Set(key, objects);
+        }
+
+        return objects.Select(o => (System.Text.Json.Nodes.JsonObject)o.DeepClone()).ToList();
     }
 
     private async Task<ChangeSet> ApplyAndPruneAsync(Kustomization ks, IKubernetes client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, CancellationToken cancellationToken)

@@ -14,8 +14,8 @@ public sealed class ControllerOptions
 
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Failure backoff: first retry after this, doubling up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Failure backoff: first retry after this, doubling up to <see cref="MaxRetryDelay"/> (Flux: --min-retry-delay 750ms, --max-retry-delay 15m).</summary>
+    public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromMilliseconds(750);
 
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1000);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
 }

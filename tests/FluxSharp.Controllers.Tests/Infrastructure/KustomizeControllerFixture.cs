@@ -18,7 +18,7 @@ namespace FluxSharp.Controllers.Tests.Infrastructure;
 /// One local control plane per test class with FluxSharp's CRDs and a <see cref="FluxManager"/> running the source
 /// and kustomize controllers (dependency requeue 1s, health polls every 200ms).
 /// </summary>
-public sealed class KustomizeControllerFixture : ClusterFixture
+public sealed partial class KustomizeControllerFixture : ClusterFixture
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private FluxManager? _manager;
@@ -62,8 +62,43 @@ public sealed class KustomizeControllerFixture : ClusterFixture
             await _manager.DisposeAsync();
         }
 
+        Http.Dispose();
         await base.DisposeAsync();
     }
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>How many reconciles of the Kustomization the runtime has finished (gotk_reconcile_duration_seconds_count).</summary>
+    public async Task<long> ReconcileCountAsync(string ns, string name)
+    {
+        var text = await Http.GetStringAsync(new Uri(Manager.MetricsUrl, "/metrics"));
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith("gotk_reconcile_duration_seconds_count{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var labels = LabelPattern().Matches(line).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+            if (labels.GetValueOrDefault("kind") == Kustomization.KindName && labels.GetValueOrDefault("name") == name && labels.GetValueOrDefault("namespace") == ns)
+            {
+                return long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Requests a reconcile and waits until the runtime finished one more reconcile of the object (works when suspended too).</summary>
+    public async Task ReconcileOnceAsync(string ns, string name)
+    {
+        var before = await ReconcileCountAsync(ns, name);
+        await RequestReconcileAsync(Kustomizations, ns, name);
+        await Eventually.WaitAsync(() => ReconcileCountAsync(ns, name), n => n > before, DefaultTimeout, $"one more reconcile of {ns}/{name}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(\\w+)=\"([^\"]*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LabelPattern();
 
     /// <summary>A bare repository (default branch main) with a work tree, under the fixture's directory.</summary>
     public Task<FluxSharp.Testing.Git.GitRepositoryBuilder> NewGitAsync() =>

@@ -20,7 +20,7 @@ public sealed class KustomizationFailureTests : IClassFixture<KustomizeControlle
     public async Task FailingDeploymentFailsTheHealthCheck()
     {
         var ns = await _f.NewNamespaceAsync();
-        var (src, _, _) = await _f.SourceAsync(new Dictionary<string, string>
+        var (src, git, _) = await _f.SourceAsync(new Dictionary<string, string>
         {
             ["app/good.yaml"] = Deployment("good", ns),
             ["app/bad.yaml"] = Deployment("bad", ns, annotations: "  annotations:\n    local.fluxsharp.dev/simulate: fail\n"),
@@ -31,6 +31,11 @@ public sealed class KustomizationFailureTests : IClassFixture<KustomizeControlle
         Assert.Contains($"Deployment/{ns}/bad", Ready(failed)!.Message, StringComparison.Ordinal);
         Assert.DoesNotContain($"Deployment/{ns}/good", Ready(failed)!.Message, StringComparison.Ordinal);
         Assert.Equal("False", failed.Status!.Conditions!.First(c => c.Type == "Healthy").Status);
+
+        // A push that drops the failing marker makes it healthy again.
+        var sha2 = await _f.PushAsync(src, git, new Dictionary<string, string> { ["app/bad.yaml"] = Deployment("bad", ns) });
+        var healed = await _f.WaitReadyAsync(src, "app", $"main@sha1:{sha2}");
+        Assert.Equal("True", healed.Status!.Conditions!.First(c => c.Type == "Healthy").Status);
     }
 
     [Fact]

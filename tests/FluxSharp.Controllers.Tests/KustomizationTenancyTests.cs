@@ -124,5 +124,13 @@ public sealed class KustomizationTenancyTests : IClassFixture<KustomizeControlle
         var deploy = await _f.Client.AppsV1.ReadNamespacedDeploymentAsync("podinfo", appsNs);
         Assert.Equal(2, deploy.Spec.Replicas);
         Assert.Equal("apps", deploy.Metadata.Labels["kustomize.toolkit.fluxcd.io/name"]);
+
+        // Dropping apps.yaml from the cluster directory prunes the nested Kustomization, which prunes its own objects.
+        var sha2 = await _f.PushAsync(src, git, null, "clusters/production/apps.yaml");
+        await _f.WaitReadyAsync(src, "flux-system", $"main@sha1:{sha2}");
+        await FluxSharp.Testing.Eventually.WaitAsync(() => _f.GetAsync(src, "apps"), k => k is null, DefaultTimeout, "the apps Kustomization to be pruned");
+        await _f.WaitConfigMapAsync(appsNs, "podinfo-config", c => c is null, "pruned with apps");
+        Assert.NotNull(await _f.ConfigMapAsync(appsNs, "cluster-settings"));
+        Assert.NotNull(await _f.GetAsync(src, "infrastructure"));
     }
 }

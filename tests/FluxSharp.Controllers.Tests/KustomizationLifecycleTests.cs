@@ -100,4 +100,47 @@ public sealed class KustomizationLifecycleTests : IClassFixture<KustomizeControl
         Assert.NotNull(cm);
         Assert.Null(cm.Metadata.DeletionTimestamp);
     }
+
+    [Fact]
+    public async Task ChangingThePathAppliesTheNewOneAndPrunesTheOld()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var (src, _, sha) = await _f.SourceAsync(new Dictionary<string, string>
+        {
+            ["staging/cm.yaml"] = ConfigMap("staging", "k: v", ns),
+            ["production/cm.yaml"] = ConfigMap("production", "k: v", ns),
+        });
+        await _f.CreateAsync(NewKustomization(src, "app", "./staging"));
+        await _f.WaitReadyAsync(src, "app", $"main@sha1:{sha}");
+        Assert.NotNull(await _f.ConfigMapAsync(ns, "staging"));
+
+        await _f.PatchAsync(src, "app", """{"spec":{"path":"./production"}}""");
+        var ks = await _f.WaitAsync(src, "app", k => k.Metadata.Generation == 2 && k.Status?.ObservedGeneration == 2 && Ready(k)?.Status == "True", "Ready on generation 2");
+        Assert.Equal([$"{ns}_production__ConfigMap"], ks.Status!.Inventory!.Entries.Select(e => e.Id));
+        Assert.NotNull(await _f.ConfigMapAsync(ns, "production"));
+        Assert.Null(await _f.ConfigMapAsync(ns, "staging"));
+    }
+
+    [Fact]
+    public async Task ExplicitHealthChecksGateReadiness()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var (src, _, sha) = await _f.SourceAsync(new Dictionary<string, string> { ["app/web.yaml"] = Deployment("web", ns) });
+        _f.Plane.Simulator.SetFailing("Deployment", ns, "web");
+        var ks = NewKustomization(src, "app", "./app");
+        await _f.CreateAsync(ks with
+        {
+            Spec = ks.Spec with
+            {
+                Timeout = "3s",
+                HealthChecks = [new NamespacedObjectKindReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "web", Namespace = ns }],
+            },
+        });
+        var failed = await _f.WaitNotReadyAsync(src, "app", "HealthCheckFailed");
+        Assert.Contains($"Deployment/{ns}/web", Ready(failed)!.Message, StringComparison.Ordinal);
+        Assert.Equal($"main@sha1:{sha}", failed.Status!.LastAppliedRevision);
+
+        _f.Plane.Simulator.SetFailing("Deployment", ns, "web", failing: false);
+        await _f.WaitReadyAsync(src, "app", $"main@sha1:{sha}");
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Apply;
 using FluxSharp.LocalCluster.Resources;
@@ -108,6 +107,4 @@ internal static class Seams
     private static V2ProtobufEntry? v2ProtobufCache;
 
     private sealed record V2ProtobufEntry(string Key, string Json, byte[] Bytes);
-
-    private static ApiException NotYet(string what) => new(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", what + " is not supported yet");
 }

@@ -75,20 +75,20 @@ public sealed class ResourceService
 
         var (items, rv) = _store.List(ResourceRegistry.StorageKey(r), r.Namespaced ? ns : null, startAfter);
         var result = new JsonArray();
-        string? next = null;
         var matched = items.Where(o => labels.Matches(o) && fields.Matches(o)).ToList();
         var take = limit is > 0 ? Math.Min(limit.Value, matched.Count) : matched.Count;
         for (var i = 0; i < take; i++)
         {
-            result.Add(Obj.Clone(ForVersion(matched[i], r)));
+            // Stored objects must never gain a parent; a version view is already a copy.
+            var shown = ForVersion(matched[i], r);
+            result.Add(ReferenceEquals(shown, matched[i]) ? Obj.Clone(shown) : shown);
         }
 
         var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (take < matched.Count)
         {
             var last = matched[take - 1];
-            next = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ObjectStore.ObjectKey(Obj.Namespace(last), Obj.Name(last))));
-            meta["continue"] = next;
+            meta["continue"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ObjectStore.ObjectKey(Obj.Namespace(last), Obj.Name(last))));
             meta["remainingItemCount"] = matched.Count - take;
         }
 
@@ -475,7 +475,7 @@ public sealed class ResourceService
 
         if (ctx.DryRun)
         {
-            meta["resourceVersion"] = string.Empty;
+            // A dry-run create is never stored, so it has no resourceVersion.
             meta.Remove("resourceVersion");
             return ForVersion(obj, r);
         }

@@ -167,6 +167,34 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
     }
 
     [Fact]
+    public async Task AReconciliationEndingNotReadyIsExitCode1WithTheReadyMessage()
+    {
+        // In "default" so the flux-system tables stay as they are.
+        var broken = """{"apiVersion":"source.toolkit.fluxcd.io/v1","kind":"GitRepository","metadata":{"name":"broken","namespace":"default"},"spec":{"interval":"1h","url":"file:///nonexistent/repo","ref":{"branch":"main"}}}""";
+        var file = Path.Combine(Path.GetTempPath(), $"fluxsharp-broken-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, broken);
+        try
+        {
+            await ManagerProcess.KubectlAsync(dev.Kubeconfig, "apply", "-f", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var result = await dev.RunAsync("reconcile", "source", "git", "broken", "-n", "default", "--timeout", "60s");
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("◎ waiting for GitRepository reconciliation", lines[2]);
+        Assert.StartsWith("✗ ", lines[3], StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/repo", lines[3], StringComparison.Ordinal);
+        Assert.Equal(4, lines.Length);
+
+        var notReady = await dev.RunAsync("get", "sources", "git", "-A", "--status-selector", "ready=false");
+        Assert.Matches("^default  \tbroken\t", notReady.Stdout.Split('\n')[1]);
+    }
+
+    [Fact]
     public async Task AMissingObjectIsExitCode1WithKubectlsNotFound()
     {
         var result = await dev.RunAsync("reconcile", "source", "git", "nope");

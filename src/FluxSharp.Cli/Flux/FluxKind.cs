@@ -64,7 +64,8 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
             var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
             var generation = (long?)obj["metadata"]?["generation"] ?? 0;
             var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
-            var reconciling = Condition(obj, "Reconciling") is { } r && (string?)r["status"] == "True";
+            // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
+            var reconciling = Condition(obj, "Reconciling") is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
             if (handled && observed >= generation && !reconciling)
             {
                 var (status, message) = ReadyOf(obj);

@@ -60,7 +60,7 @@ internal static class ReconcileCommand
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new CliException($"timed out after {limit} waiting for the condition");
+            throw new CliException($"timed out after {parse.GetValue(GlobalOptions.Timeout)} waiting for the condition");
         }
 
         return 0;

@@ -41,9 +41,17 @@ public sealed class FluxDevFixture : IAsyncLifetime
 /// <summary>A finished fluxsharp process.</summary>
 public sealed record FluxResult(int ExitCode, string Stdout, string Stderr)
 {
-    public static async Task<FluxResult> RunAsync(params string[] args)
+    public static Task<FluxResult> RunAsync(params string[] args) => RunWithKubeconfigEnvAsync(null, args);
+
+    /// <summary>Runs fluxsharp with KUBECONFIG set to <paramref name="kubeconfigEnv"/> (when not null).</summary>
+    public static async Task<FluxResult> RunWithKubeconfigEnvAsync(string? kubeconfigEnv, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (kubeconfigEnv is not null)
+        {
+            psi.Environment["KUBECONFIG"] = kubeconfigEnv;
+        }
+
         psi.ArgumentList.Add(DevProcess.Executable);
         foreach (var a in args)
         {
@@ -238,6 +246,18 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
         {
             File.Delete(dead);
         }
+    }
+
+    [Fact]
+    public async Task KubeconfigComesFromTheEnvironmentAndTimeoutIsAGoDuration()
+    {
+        var result = await FluxResult.RunWithKubeconfigEnvAsync(dev.Kubeconfig, "get", "sources", "git", "--timeout", "1m30s");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.StartsWith("NAME ", result.Stdout, StringComparison.Ordinal);
+
+        var bad = await dev.RunAsync("get", "ks", "--timeout", "5 minutes");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --timeout: invalid duration \"5 minutes\"", bad.Stderr.Trim());
     }
 
     [Fact]

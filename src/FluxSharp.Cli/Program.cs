@@ -1,12 +1,24 @@
 using System.CommandLine;
 using FluxSharp.Cli.Commands;
+using FluxSharp.Cli.Flux;
 
 var root = new RootCommand("fluxsharp: Flux's GitOps toolkit in one small process");
 root.Subcommands.Add(DevCommand.Create());
 root.Subcommands.Add(ManagerCommand.Create());
+root.Subcommands.Add(GlobalOptions.With(VersionCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(GetCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(ReconcileCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: false)));
+root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: true)));
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (CliException e)
+{
+    // As flux: one line, "✗ what went wrong", exit code 1.
+    await Console.Error.WriteLineAsync("✗ " + e.Message).ConfigureAwait(false);
+    return 1;
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using FluxSharp.Kubernetes.Client;
+using k8s.Autorest;
+
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>A Flux kind the CLI handles: how flux names it in messages and where its revision is.</summary>
+internal sealed record FluxKind(string Kind, ApiResource Resource, string CliName, string RevisionVerb, Func<JsonObject, string> Revision)
+{
+    public static readonly FluxKind GitRepository = new(
+        "GitRepository",
+        new ApiResource("source.toolkit.fluxcd.io", "v1", "gitrepositories", "GitRepository"),
+        "source git",
+        "fetched revision",
+        o => (string?)o["status"]?["artifact"]?["revision"] ?? string.Empty);
+
+    public static readonly FluxKind Kustomization = new(
+        "Kustomization",
+        new ApiResource("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "Kustomization"),
+        "kustomization",
+        "applied revision",
+        o => (string?)o["status"]?["lastAppliedRevision"] ?? string.Empty);
+
+    public const string RequestedAtAnnotation = "reconcile.fluxcd.io/requestedAt";
+
+    public static string NameOf(JsonObject o) => (string?)o["metadata"]?["name"] ?? string.Empty;
+
+    public static string NamespaceOf(JsonObject o) => (string?)o["metadata"]?["namespace"] ?? string.Empty;
+
+    public static bool Suspended(JsonObject o) => (bool?)o["spec"]?["suspend"] ?? false;
+
+    public static JsonObject? Condition(JsonObject o, string type) =>
+        (o["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => string.Equals((string?)c["type"], type, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>flux's statusAndMessage: the Ready condition, or False/"waiting to be reconciled" without one.</summary>
+    public static (string Status, string Message) ReadyOf(JsonObject o) =>
+        Condition(o, "Ready") is { } c ? ((string?)c["status"] ?? "Unknown", (string?)c["message"] ?? string.Empty) : ("False", "waiting to be reconciled");
+
+    /// <summary>Go's time.RFC3339Nano, as flux writes requestedAt.</summary>
+    public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture);
+
+    /// <summary>The object, or a <see cref="CliException"/> worded like kubectl's NotFound.</summary>
+    public async Task<JsonObject> GetAsync(ResourceClient client, string ns, string name, CancellationToken cancellationToken) =>
+        await Call(() => client.GetAsync(ns, name, cancellationToken)).ConfigureAwait(false)
+        ?? throw new CliException($"{Resource} \"{name}\" not found");
+
+    public async Task<List<JsonObject>> ListAsync(ResourceClient client, string? ns, CancellationToken cancellationToken) =>
+        (await Call(() => client.ListAsync(ns, cancellationToken)).ConfigureAwait(false)).Items;
+
+    public Task<JsonObject> PatchAsync(ResourceClient client, string ns, string name, JsonObject patch, CancellationToken cancellationToken) =>
+        Call(() => client.MergePatchAsync(ns, name, patch, status: false, fieldManager: "flux-client-side-action", cancellationToken));
+
+    /// <summary>
+    /// Polls until the object has handled <paramref name="requestedAt"/> (null: any) and is Ready=True, as `flux reconcile` does;
+    /// Ready=False once handled is a <see cref="CliException"/> with its message.
+    /// </summary>
+    public async Task<JsonObject> WaitReadyAsync(ResourceClient client, string ns, string name, string? requestedAt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var obj = await GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+            var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
+            var generation = (long?)obj["metadata"]?["generation"] ?? 0;
+            var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
+            // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
+            var reconciling = Condition(obj, "Reconciling") is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
+            if (handled && observed >= generation && !reconciling)
+            {
+                var (status, message) = ReadyOf(obj);
+                if (status == "True")
+                {
+                    return obj;
+                }
+
+                if (status == "False" && Condition(obj, "Ready") is not null)
+                {
+                    throw new CliException(message);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>API failures become one line: the server's message, or why the cluster could not be reached.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            var body = e.Response?.Content;
+            string? message = null;
+            try
+            {
+                message = body is null ? null : (string?)JsonNode.Parse(body)?["message"];
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a Status.
+            }
+
+            throw new CliException(message ?? $"{(int?)e.Response?.StatusCode ?? 0} {e.Response?.StatusCode ?? HttpStatusCode.InternalServerError}: {e.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"unable to connect to the cluster: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using k8s;
+using k8s.Exceptions;
+
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>A failure the user is told about in one line (as flux: "✗ message") with exit code 1.</summary>
+internal sealed class CliException(string message) : Exception(message);
+
+/// <summary>kubectl/flux style global flags: --kubeconfig, --context, -n/--namespace, --timeout.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> Kubeconfig = new("--kubeconfig") { Description = "path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)", Recursive = true };
+    public static readonly Option<string?> Context = new("--context") { Description = "kubernetes context to use", Recursive = true };
+    public static readonly Option<string> Namespace = new("--namespace", "-n") { Description = "the namespace scope for this operation", Recursive = true, DefaultValueFactory = _ => "flux-system" };
+    public static readonly Option<string> Timeout = new("--timeout") { Description = "timeout for this operation (Go duration, e.g. 30s, 5m)", Recursive = true, DefaultValueFactory = _ => "5m" };
+
+    /// <summary>Adds the global flags to a flux-like command and everything under it.</summary>
+    public static Command With(Command command)
+    {
+        command.Options.Add(Kubeconfig);
+        command.Options.Add(Context);
+        command.Options.Add(Namespace);
+        command.Options.Add(Timeout);
+        return command;
+    }
+
+    public static string NamespaceOf(ParseResult parse) => parse.GetValue(Namespace) ?? "flux-system";
+
+    public static TimeSpan TimeoutOf(ParseResult parse) => ParseDuration(parse.GetValue(Timeout) ?? "5m");
+
+    /// <summary>A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.</summary>
+    public static k8s.Kubernetes Connect(ParseResult parse)
+    {
+        var path = parse.GetValue(Kubeconfig);
+        if (string.IsNullOrEmpty(path))
+        {
+            var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+            path = string.IsNullOrEmpty(env)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")
+                : env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"kubeconfig file \"{path}\" does not exist");
+        }
+
+        var context = parse.GetValue(Context);
+        try
+        {
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: string.IsNullOrEmpty(context) ? null : context);
+            return new k8s.Kubernetes(config);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new CliException(context is not null && e.Message.Contains(context, StringComparison.Ordinal)
+                ? $"context \"{context}\" does not exist in kubeconfig \"{path}\""
+                : $"invalid kubeconfig \"{path}\": {e.Message}");
+        }
+    }
+
+    /// <summary>Go's time.ParseDuration for the units flux users write: ns, us, ms, s, m, h (e.g. 1h30m, 90s, 500ms).</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var s = text.Trim();
+        if (s == "0")
+        {
+            return TimeSpan.Zero;
+        }
+
+        double totalMs = 0;
+        var i = 0;
+        if (s.Length == 0)
+        {
+            throw new ArgumentException($"--timeout: invalid duration \"{text}\"");
+        }
+
+        while (i < s.Length)
+        {
+            var start = i;
+            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
+            {
+                i++;
+            }
+
+            var unitStart = i;
+            while (i < s.Length && char.IsAsciiLetter(s[i]))
+            {
+                i++;
+            }
+
+            if (start == unitStart || !double.TryParse(s.AsSpan(start, unitStart - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new ArgumentException($"--timeout: invalid duration \"{text}\"");
+            }
+
+            totalMs += s[unitStart..i] switch
+            {
+                "ns" => value / 1e6,
+                "us" or "µs" => value / 1e3,
+                "ms" => value,
+                "s" => value * 1e3,
+                "m" => value * 60e3,
+                "h" => value * 3600e3,
+                _ => throw new ArgumentException($"--timeout: invalid duration \"{text}\""),
+            };
+        }
+
+        return TimeSpan.FromMilliseconds(totalMs);
+    }
+}

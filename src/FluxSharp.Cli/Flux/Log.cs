@@ -1,0 +1,13 @@
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>flux's stderr logger: ► action, ✔ success, ◎ waiting, ✗ failure.</summary>
+internal static class Log
+{
+    public static void Action(string message) => Console.Error.WriteLine("► " + message);
+
+    public static void Success(string message) => Console.Error.WriteLine("✔ " + message);
+
+    public static void Waiting(string message) => Console.Error.WriteLine("◎ " + message);
+
+    public static void Failure(string message) => Console.Error.WriteLine("✗ " + message);
+}

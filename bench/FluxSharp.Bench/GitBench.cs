@@ -50,7 +50,7 @@ internal static class GitBench
             {
                 var cloneDir = tmp.Sub($"raw-{it}-{Guid.NewGuid():N}");
                 var sw = Stopwatch.StartNew();
-                await RunGitAsync("clone", "-q", "--depth", "1", "--branch", "main", url, cloneDir);
+                await BenchSupport.RunGitAsync("clone", "-q", "--depth", "1", "--branch", "main", url, cloneDir);
                 var tRaw = sw.Elapsed.TotalMilliseconds;
 
                 var coDir = tmp.Sub($"co-{it}-{Guid.NewGuid():N}");
@@ -65,7 +65,7 @@ internal static class GitBench
                 revision = artifact.Revision;
 
                 sw.Restart();
-                await RunGitAsync("ls-remote", url, "refs/heads/main");
+                await BenchSupport.RunGitAsync("ls-remote", url, "refs/heads/main");
                 var tLs = sw.Elapsed.TotalMilliseconds;
                 sw.Restart();
                 var again = await client.ResolveRemoteRevisionAsync(req);
@@ -83,9 +83,9 @@ internal static class GitBench
                 rawLs.Add(tLs);
                 resolve.Add(tResolve);
             }
-            double mc = Median(rawClone), mo = Median(ours), ml = Median(rawLs), mr = Median(resolve);
-            rows.Add([transport, F(mc), F(mo), $"{mo / mc:0.00}x", F(ml), F(mr), $"{mr / ml:0.00}x"]);
-            phases.Add([transport, F(Median(phaseResolve)), F(Median(phaseCheckout)), F(Median(phaseArchive))]);
+            double mc = BenchSupport.Median(rawClone), mo = BenchSupport.Median(ours), ml = BenchSupport.Median(rawLs), mr = BenchSupport.Median(resolve);
+            rows.Add([transport, BenchSupport.Ms(mc), BenchSupport.Ms(mo), $"{mo / mc:0.00}x", BenchSupport.Ms(ml), BenchSupport.Ms(mr), $"{mr / ml:0.00}x"]);
+            phases.Add([transport, BenchSupport.Ms(BenchSupport.Median(phaseResolve)), BenchSupport.Ms(BenchSupport.Median(phaseCheckout)), BenchSupport.Ms(BenchSupport.Median(phaseArchive))]);
         }
 
         string[] header = ["transport", "git clone --depth 1 (ms)", "FluxSharp first artifact (ms)", "ratio", "git ls-remote (ms)", "FluxSharp no-change resolve (ms)", "ratio"];
@@ -97,7 +97,7 @@ internal static class GitBench
         table.Append("\n| transport | resolve (ms) | checkout (ms) | archive (ms) |\n| --- | --- | --- | --- |\n");
         foreach (var r in phases) table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
 
-        var gitVersion = (await RunGitAsync("--version")).Trim();
+        var gitVersion = (await BenchSupport.RunGitAsync("--version")).Trim();
         var md = new StringBuilder();
         md.Append("# Git source benchmark\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Repository: {files} YAML files (~0.6 KiB each) in 25 directories, one commit; served over file:// and smart HTTP (`git http-backend` behind Kestrel) on 127.0.0.1.\n\n");
@@ -106,33 +106,11 @@ internal static class GitBench
         md.Append("- *no-change resolve* = what a reconcile costs when the remote did not move (ls-remote only, no clone), vs a raw `git ls-remote`.\n\n");
         md.Append(table);
         Console.WriteLine(table.ToString());
-        var resultsDir = FindResultsDir();
+        var resultsDir = BenchSupport.ResultsDir();
         Directory.CreateDirectory(resultsDir);
         var path = Path.Combine(resultsDir, "git.md");
         await File.WriteAllTextAsync(path, md.ToString());
         Console.WriteLine($"wrote {path}");
         return 0;
-    }
-
-    private static string FindResultsDir()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxSharp.slnx"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? Directory.GetCurrentDirectory(), "bench", "results");
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static async Task<string> RunGitAsync(params string[] args)
-    {
-        var (code, stdout, stderr) = await GitRepositoryBuilder.TryRunAsync(Directory.GetCurrentDirectory(), CancellationToken.None, args);
-        if (code != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr}");
-        return stdout;
     }
 }

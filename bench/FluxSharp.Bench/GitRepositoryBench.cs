@@ -31,7 +31,7 @@ internal static class GitRepositoryBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var loadBefore = LoadAverage();
+        var loadBefore = BenchSupport.LoadAverage();
         int iterations = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 7;
         const int Files = 1000;
         using var tmp = new TempDirectory("fluxsharp-bench-gitrepo");
@@ -51,11 +51,7 @@ internal static class GitRepositoryBench
         var kubeconfig = tmp.Sub("kubeconfig");
         await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        foreach (var crd in FluxApi.Crds())
-        {
-            var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, (string)crd["metadata"]!["name"]!, fieldManager: "bench", force: true);
-        }
+        await CrdInstaller.ApplyAsync(kube, "bench");
         await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
 
         var options = new ManagerOptions
@@ -85,7 +81,7 @@ internal static class GitRepositoryBench
             {
                 var cloneDir = tmp.Sub($"raw-{Guid.NewGuid():N}");
                 var sw = Stopwatch.StartNew();
-                await RunGitAsync("clone", "-q", "--depth", "1", "--branch", "main", url, cloneDir);
+                await BenchSupport.RunGitAsync("clone", "-q", "--depth", "1", "--branch", "main", url, cloneDir);
                 var tClone = sw.Elapsed.TotalMilliseconds;
                 Directory.Delete(cloneDir, true);
 
@@ -101,7 +97,7 @@ internal static class GitRepositoryBench
                 var tReady = sw.Elapsed.TotalMilliseconds;
 
                 sw.Restart();
-                await RunGitAsync("ls-remote", url, "refs/heads/main");
+                await BenchSupport.RunGitAsync("ls-remote", url, "refs/heads/main");
                 var tLs = sw.Elapsed.TotalMilliseconds;
 
                 var at = $"bench-{it}-{Guid.NewGuid():N}";
@@ -124,9 +120,9 @@ internal static class GitRepositoryBench
                 requested.Add(tRequested);
                 reconcileOnly.Add(tDirect);
             }
-            double mc = Median(clone), mr = Median(firstReady);
-            rows.Add([transport, F(mc), F(mr), $"{mr / mc:0.00}x", F(Median(lsRemote)), F(Median(requested)), F(Median(reconcileOnly))]);
-            Console.WriteLine($"{transport}: clone {F(mc)} ms, first Ready {F(mr)} ms, requestedAt {F(Median(requested))} ms, reconcile {F(Median(reconcileOnly))} ms");
+            double mc = BenchSupport.Median(clone), mr = BenchSupport.Median(firstReady);
+            rows.Add([transport, BenchSupport.Ms(mc), BenchSupport.Ms(mr), $"{mr / mc:0.00}x", BenchSupport.Ms(BenchSupport.Median(lsRemote)), BenchSupport.Ms(BenchSupport.Median(requested)), BenchSupport.Ms(BenchSupport.Median(reconcileOnly))]);
+            Console.WriteLine($"{transport}: clone {BenchSupport.Ms(mc)} ms, first Ready {BenchSupport.Ms(mr)} ms, requestedAt {BenchSupport.Ms(BenchSupport.Median(requested))} ms, reconcile {BenchSupport.Ms(BenchSupport.Median(reconcileOnly))} ms");
         }
 
         string[] header = ["transport", "git clone --depth 1 (ms)", "new GitRepository → Ready artifact (ms)", "ratio", "git ls-remote (ms)", "no-change: requestedAt → lastHandledReconcileAt (ms)", "no-change: ReconcileAsync alone (ms)"];
@@ -135,18 +131,18 @@ internal static class GitRepositoryBench
         table.Append('|').Append(string.Concat(header.Select(_ => " --- |"))).Append('\n');
         foreach (var r in rows) table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
 
-        var gitVersion = (await RunGitAsync("--version")).Trim();
+        var gitVersion = (await BenchSupport.RunGitAsync("--version")).Trim();
         var md = new StringBuilder();
         md.Append("# GitRepository controller benchmark\n\n");
         md.Append("`dotnet run -c Release --project bench/FluxSharp.Bench -- gitrepository [iterations]`\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Local control plane (in-process) + FluxManager running only the source controller; repository of {Files} YAML files (~0.6 KiB each) in 25 directories, one commit, served over file:// and smart HTTP (`git http-backend` behind Kestrel) on 127.0.0.1.\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Median of {iterations} runs after one warm-up (a new GitRepository object per run); {Environment.ProcessorCount} cores; {gitVersion}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average (1/5/15 min) {loadBefore} before, {LoadAverage()} after: the machine was shared with other builds, so absolute times are inflated; the ratios are the useful part.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Median of {iterations} runs after one warm-up (a new GitRepository object per run); {Environment.ProcessorCount} cores; {gitVersion}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average (1/5/15 min) {loadBefore} before, {BenchSupport.LoadAverage()} after: the machine was shared with other builds, so absolute times are inflated; the ratios are the useful part.\n\n");
         md.Append("- *new GitRepository → Ready artifact*: from the create call until a poll (every 5 ms) of the object sees Ready=True with status.artifact; includes the watch, queue, finalizer patch, ls-remote, shallow fetch + checkout, tar.gz + sha256, status patch.\n");
         md.Append("- *requestedAt → lastHandledReconcileAt*: a no-change reconcile asked for as `flux reconcile` does; from the annotation patch until the status shows it handled (the artifact's lastUpdateTime is checked unchanged: no clone).\n");
         md.Append("- *ReconcileAsync alone*: `GitRepositoryReconciler.ReconcileAsync` called directly on the Ready object (ls-remote, compare with the stored artifact, no status change so no patch).\n\n");
         md.Append(table);
         Console.WriteLine(table.ToString());
-        var resultsDir = FindResultsDir();
+        var resultsDir = BenchSupport.ResultsDir();
         Directory.CreateDirectory(resultsDir);
         var path = Path.Combine(resultsDir, "gitrepository.md");
         await File.WriteAllTextAsync(path, md.ToString());
@@ -164,30 +160,5 @@ internal static class GitRepositoryBench
             if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"GitRepository {name}: {json}");
             await Task.Delay(5);
         }
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string FindResultsDir()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxSharp.slnx"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? Directory.GetCurrentDirectory(), "bench", "results");
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static async Task<string> RunGitAsync(params string[] args)
-    {
-        var (code, stdout, stderr) = await GitRepositoryBuilder.TryRunAsync(Directory.GetCurrentDirectory(), CancellationToken.None, args);
-        if (code != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr}");
-        return stdout;
     }
 }

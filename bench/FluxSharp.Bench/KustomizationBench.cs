@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Controllers.Source;
 using FluxSharp.LocalCluster;
@@ -85,7 +86,7 @@ internal static class KustomizationBench
         }
 
         report.AppendLine().AppendLine("Flux's published figures for kustomize-controller (2 CPU, concurrency 20, kind): 100 → 27 s / 32 MiB, 500 → 2 m 4 s / 122 MiB, 1,000 → 4 m 15 s / 175 MiB (its memory excludes the API server).");
-        var outPath = Path.Combine(RepoRoot(), "bench", "results", "kustomization.md");
+        var outPath = Path.Combine(BenchSupport.RepoRoot(), "bench", "results", "kustomization.md");
         await File.WriteAllTextAsync(outPath, report.ToString()).ConfigureAwait(false);
         Console.WriteLine(report);
         return 0;
@@ -102,10 +103,7 @@ internal static class KustomizationBench
         var kubeconfig = tmp.Sub("kubeconfig");
         await plane.WriteKubeconfigAsync(kubeconfig).ConfigureAwait(false);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        foreach (var crd in FluxApi.Crds())
-        {
-            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch), (string)crd["metadata"]!["name"]!, fieldManager: "bench", force: true).ConfigureAwait(false);
-        }
+        await CrdInstaller.ApplyAsync(kube, "bench").ConfigureAwait(false);
 
         for (var i = 0; i < n; i++)
         {
@@ -212,17 +210,6 @@ internal static class KustomizationBench
         }
 
         throw new TimeoutException("not all Kustomizations got there in 15 minutes");
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxSharp.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     /// <summary>Samples this process's working set every 100 ms and keeps the peak.</summary>

@@ -19,22 +19,11 @@ static int Usage()
 
 static async Task<int> RunLocalClusterAsync(bool quick)
 {
-    var outPath = Path.Combine(RepoRoot(), "bench", "results", "localcluster.md");
+    var outPath = Path.Combine(BenchSupport.ResultsDir(), "localcluster.md");
     var report = await LocalClusterBench.RunAsync(quick).ConfigureAwait(false);
     Console.WriteLine(report);
     Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
     await File.WriteAllTextAsync(outPath, report).ConfigureAwait(false);
     Console.WriteLine($"written to {outPath}");
     return 0;
-}
-
-static string RepoRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxSharp.slnx")))
-    {
-        dir = dir.Parent;
-    }
-
-    return dir?.FullName ?? Directory.GetCurrentDirectory();
 }

@@ -12,15 +12,8 @@ internal static class DevSync
     public const string Name = "flux-system";
 
     /// <summary>Applies FluxSharp's CRDs (server-side apply, so restarts are no-ops).</summary>
-    public static async Task InstallCrdsAsync(IKubernetes kube, CancellationToken cancellationToken)
-    {
-        foreach (var crd in FluxApi.Crds())
-        {
-            var name = (string)crd["metadata"]!["name"]!;
-            var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public static Task InstallCrdsAsync(IKubernetes kube, CancellationToken cancellationToken) =>
+        FluxSharp.Kubernetes.Client.CrdInstaller.ApplyAsync(kube, "fluxsharp", cancellationToken);
 
     /// <summary>The flux-system namespace and a GitRepository for the repository to sync.</summary>
     public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, string? commit, CancellationToken cancellationToken)

@@ -39,12 +39,7 @@ public sealed partial class SourceControllerFixture : ClusterFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        foreach (var crd in FluxApi.Crds())
-        {
-            var name = (string)crd["metadata"]!["name"]!;
-            var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-            await Client.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: "fluxsharp-tests", force: true);
-        }
+        await CrdInstaller.ApplyAsync(Client, "fluxsharp-tests");
 
         _repos = new ResourceClient(Client, SourceControllerModule.GitRepositories);
         var options = new ManagerOptions

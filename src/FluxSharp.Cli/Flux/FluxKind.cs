@@ -11,19 +11,17 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
 {
     public static readonly FluxKind GitRepository = new(
         "GitRepository",
-        new ApiResource("source.toolkit.fluxcd.io", "v1", "gitrepositories", "GitRepository"),
+        FluxSharp.Controllers.Source.SourceControllerModule.GitRepositories,
         "source git",
         "fetched revision",
         o => (string?)o["status"]?["artifact"]?["revision"] ?? string.Empty);
 
     public static readonly FluxKind Kustomization = new(
         "Kustomization",
-        new ApiResource("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "Kustomization"),
+        FluxSharp.Controllers.Kustomize.DependencyChecker.Kustomizations,
         "kustomization",
         "applied revision",
         o => (string?)o["status"]?["lastAppliedRevision"] ?? string.Empty);
-
-    public const string RequestedAtAnnotation = "reconcile.fluxcd.io/requestedAt";
 
     public static string NameOf(JsonObject o) => (string?)o["metadata"]?["name"] ?? string.Empty;
 

@@ -78,7 +78,7 @@ internal static class ReconcileCommand
 
         Log.Action($"annotating {kind.Kind} {name} in {ns} namespace");
         var requestedAt = FluxKind.Now();
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxKind.RequestedAtAnnotation] = requestedAt } } };
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxSharp.Api.FluxAnnotations.ReconcileRequestedAt] = requestedAt } } };
         await kind.PatchAsync(client, ns, name, patch, cancellationToken).ConfigureAwait(false);
         Log.Success($"{kind.Kind} annotated");
         Log.Waiting($"waiting for {kind.Kind} reconciliation");

@@ -62,7 +62,7 @@ internal static class SuspendResumeCommand
         var requestedAt = FluxKind.Now();
         var patch = new JsonObject
         {
-            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxKind.RequestedAtAnnotation] = requestedAt } },
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxSharp.Api.FluxAnnotations.ReconcileRequestedAt] = requestedAt } },
             ["spec"] = new JsonObject { ["suspend"] = false },
         };
         await kind.PatchAsync(client, ns, name, patch, cancellationToken).ConfigureAwait(false);

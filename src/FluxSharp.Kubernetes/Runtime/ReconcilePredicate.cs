@@ -8,7 +8,6 @@ namespace FluxSharp.Kubernetes.Runtime;
 /// </summary>
 public static class ReconcilePredicate
 {
-    public const string RequestedAtAnnotation = "reconcile.fluxcd.io/requestedAt";
 
     public static bool ShouldReconcile(ObjectChange change)
     {
@@ -27,7 +26,7 @@ public static class ReconcilePredicate
             || (change.Old["metadata"]?["deletionTimestamp"] is null && change.New["metadata"]?["deletionTimestamp"] is not null);
     }
 
-    public static string? RequestedAt(JsonObject obj) => (string?)obj["metadata"]?["annotations"]?[RequestedAtAnnotation];
+    public static string? RequestedAt(JsonObject obj) => (string?)obj["metadata"]?["annotations"]?[FluxSharp.Api.FluxAnnotations.ReconcileRequestedAt];
 
     private static long? Generation(JsonObject obj) => (long?)obj["metadata"]?["generation"];
 }

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>
+/// A Flux kind the flux CLI knows but FluxSharp does not serve yet. Its commands exist, so a Flux user's muscle
+/// memory works, and they say clearly that the kind is not there yet instead of "unknown command".
+/// </summary>
+internal sealed record PendingKind(string Kind, string Group)
+{
+    public static readonly PendingKind OCIRepository = new("OCIRepository", "source.toolkit.fluxcd.io");
+    public static readonly PendingKind HelmRepository = new("HelmRepository", "source.toolkit.fluxcd.io");
+    public static readonly PendingKind HelmChart = new("HelmChart", "source.toolkit.fluxcd.io");
+    public static readonly PendingKind Bucket = new("Bucket", "source.toolkit.fluxcd.io");
+    public static readonly PendingKind HelmRelease = new("HelmRelease", "helm.toolkit.fluxcd.io");
+    public static readonly PendingKind Alert = new("Alert", "notification.toolkit.fluxcd.io");
+    public static readonly PendingKind Provider = new("Provider", "notification.toolkit.fluxcd.io");
+    public static readonly PendingKind Receiver = new("Receiver", "notification.toolkit.fluxcd.io");
+    public static readonly PendingKind ImageRepository = new("ImageRepository", "image.toolkit.fluxcd.io");
+    public static readonly PendingKind ImagePolicy = new("ImagePolicy", "image.toolkit.fluxcd.io");
+    public static readonly PendingKind ImageUpdateAutomation = new("ImageUpdateAutomation", "image.toolkit.fluxcd.io");
+
+    public CliException NotSupported() =>
+        new($"{Kind} ({Group}) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization");
+
+    /// <summary>A command for this kind that accepts any arguments and flags and fails with <see cref="NotSupported"/> (exit 1).</summary>
+    public Command Command(string name, string description, params string[] aliases)
+    {
+        var command = new Command(name, $"{description} (not supported by FluxSharp yet)") { TreatUnmatchedTokensAsErrors = false };
+        foreach (var alias in aliases)
+        {
+            command.Aliases.Add(alias);
+        }
+
+        command.Arguments.Add(new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore, Hidden = true });
+        command.SetAction(Fail);
+        return command;
+
+        int Fail(ParseResult parse) => throw NotSupported();
+    }
+}

@@ -123,7 +123,17 @@ internal static class ManagerCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        var manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token).ConfigureAwait(false);
+        FluxManager manager;
+        try
+        {
+            manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl-C while starting (e.g. waiting for the API server): a clean stop, not a crash.
+            return 0;
+        }
+
         await using (manager.ConfigureAwait(false))
         {
             Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");

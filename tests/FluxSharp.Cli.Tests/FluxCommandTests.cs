@@ -215,6 +215,26 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
     }
 
     [Fact]
+    public async Task KubeconfigListsAreMergedAsKubectlDoes()
+    {
+        // KUBECONFIG=a:b: files that don't exist are skipped; current-context may come from one file, the context from another.
+        var context = File.ReadAllLines(dev.Kubeconfig).Single(l => l.StartsWith("current-context:", StringComparison.Ordinal))["current-context:".Length..].Trim().Trim('"');
+        var only = Path.Combine(Path.GetTempPath(), $"fluxsharp-ctx-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(only, $"apiVersion: v1\nkind: Config\ncurrent-context: {context}\n");
+        try
+        {
+            var env = string.Join(Path.PathSeparator, "/nonexistent/kubeconfig", only, dev.Kubeconfig);
+            var result = await FluxResult.RunWithKubeconfigEnvAsync(env, "get", "ks");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("flux-system", result.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(only);
+        }
+    }
+
+    [Fact]
     public async Task ABadContextOrUnreachableClusterIsOneLineAndExitCode1()
     {
         var context = await dev.RunAsync("get", "ks", "--context", "nope");
@@ -223,7 +243,7 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
 
         var missing = await FluxResult.RunAsync("get", "sources", "git", "--kubeconfig", "/nonexistent/kubeconfig");
         Assert.Equal(1, missing.ExitCode);
-        Assert.Equal("✗ kubeconfig file \"/nonexistent/kubeconfig\" does not exist", missing.Stderr.Trim());
+        Assert.StartsWith("✗ kubeconfig file \"/nonexistent/kubeconfig\" does not exist; pass --kubeconfig or set KUBECONFIG", missing.Stderr.Trim(), StringComparison.Ordinal);
 
         // A kubeconfig whose server nobody listens on.
         var dead = Path.Combine(Path.GetTempPath(), $"fluxsharp-dead-{Guid.NewGuid():N}.yaml");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using k8s;
 using k8s.Exceptions;
+using k8s.KubeConfigModels;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -33,24 +34,24 @@ internal static class GlobalOptions
     /// <summary>A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.</summary>
     public static k8s.Kubernetes Connect(ParseResult parse)
     {
-        var path = parse.GetValue(Kubeconfig);
-        if (string.IsNullOrEmpty(path))
+        // As kubectl: --kubeconfig, else every existing file in $KUBECONFIG merged (the first wins), else ~/.kube/config.
+        var flag = parse.GetValue(Kubeconfig);
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        string[] paths = !string.IsNullOrEmpty(flag) ? [flag]
+            : !string.IsNullOrEmpty(env) ? env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            : [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
+        var files = paths.Where(File.Exists).Select(p => new FileInfo(p)).ToArray();
+        var path = string.Join(Path.PathSeparator, paths);
+        if (files.Length == 0 || (!string.IsNullOrEmpty(flag) && files.Length != paths.Length))
         {
-            var env = Environment.GetEnvironmentVariable("KUBECONFIG");
-            path = string.IsNullOrEmpty(env)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")
-                : env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new CliException($"kubeconfig file \"{path}\" does not exist");
+            throw new CliException($"kubeconfig file \"{path}\" does not exist; pass --kubeconfig or set KUBECONFIG (`fluxsharp dev` writes .fluxsharp/kubeconfig)");
         }
 
         var context = parse.GetValue(Context);
         try
         {
-            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: string.IsNullOrEmpty(context) ? null : context);
+            var merged = Merge(files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f, useRelativePaths: true)).ToList());
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, currentContext: string.IsNullOrEmpty(context) ? null : context);
             return new k8s.Kubernetes(config);
         }
         catch (KubeConfigException e)
@@ -59,6 +60,17 @@ internal static class GlobalOptions
                 ? $"context \"{context}\" does not exist in kubeconfig \"{path}\""
                 : $"invalid kubeconfig \"{path}\": {e.Message}");
         }
+    }
+
+    /// <summary>kubectl's merge of several kubeconfig files: for each name, and for current-context, the first file wins.</summary>
+    private static K8SConfiguration Merge(List<K8SConfiguration> configs)
+    {
+        var merged = configs[0];
+        merged.CurrentContext = configs.Select(c => c.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c));
+        merged.Clusters = [.. configs.SelectMany(c => c.Clusters ?? []).DistinctBy(c => c.Name)];
+        merged.Contexts = [.. configs.SelectMany(c => c.Contexts ?? []).DistinctBy(c => c.Name)];
+        merged.Users = [.. configs.SelectMany(c => c.Users ?? []).DistinctBy(u => u.Name)];
+        return merged;
     }
 
     /// <summary>Go's time.ParseDuration for the units flux users write: ns, us, ms, s, m, h (e.g. 1h30m, 90s, 500ms).</summary>

@@ -7,13 +7,14 @@ return args switch
     ["git", ..] => await GitBench.RunAsync(args[1..]).ConfigureAwait(false),
     ["gitrepository", ..] => await GitRepositoryBench.RunAsync(args[1..]).ConfigureAwait(false),
     ["kustomization", ..] => await KustomizationBench.RunAsync(args[1..]).ConfigureAwait(false),
+    ["cli", ..] => await CliBench.RunAsync(args[1..]).ConfigureAwait(false),
     ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")).ConfigureAwait(false),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: git, gitrepository, kustomization [sizes...], localcluster [--quick]");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], localcluster [--quick]");
     return 2;
 }
 

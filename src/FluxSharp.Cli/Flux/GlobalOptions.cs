@@ -50,7 +50,7 @@ internal static class GlobalOptions
         var context = parse.GetValue(Context);
         try
         {
-            var merged = Merge(files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f, useRelativePaths: true)).ToList());
+            var merged = Merge(files.Select(LoadKubeconfig).ToList());
             var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, currentContext: string.IsNullOrEmpty(context) ? null : context);
             return new k8s.Kubernetes(config);
         }
@@ -61,6 +61,48 @@ internal static class GlobalOptions
                 : $"invalid kubeconfig \"{path}\": {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Reads a kubeconfig with a plain YamlDotNet deserializer: the client's own loader initialises its YAML support for
+    /// every Kubernetes model type, seconds of start-up for a command that runs for milliseconds (bench/results/cli.md).
+    /// Relative certificate and key paths are resolved against the file's directory, as kubectl does.
+    /// </summary>
+    private static K8SConfiguration LoadKubeconfig(FileInfo file)
+    {
+        K8SConfiguration config;
+        try
+        {
+            config = KubeconfigYaml.Deserialize<K8SConfiguration?>(File.ReadAllText(file.FullName)) ?? new K8SConfiguration();
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new KubeConfigException($"line {e.Start.Line}: {e.Message}");
+        }
+
+        var dir = file.DirectoryName ?? ".";
+        string? Absolute(string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, dir);
+        foreach (var cluster in config.Clusters ?? [])
+        {
+            if (cluster.ClusterEndpoint is { } endpoint)
+            {
+                endpoint.CertificateAuthority = Absolute(endpoint.CertificateAuthority);
+            }
+        }
+
+        foreach (var user in config.Users ?? [])
+        {
+            if (user.UserCredentials is { } credentials)
+            {
+                credentials.ClientCertificate = Absolute(credentials.ClientCertificate);
+                credentials.ClientKey = Absolute(credentials.ClientKey);
+            }
+        }
+
+        config.FileName = file.FullName;
+        return config;
+    }
+
+    private static readonly YamlDotNet.Serialization.IDeserializer KubeconfigYaml = new YamlDotNet.Serialization.DeserializerBuilder().IgnoreUnmatchedProperties().Build();
 
     /// <summary>kubectl's merge of several kubeconfig files: for each name, and for current-context, the first file wins.</summary>
     private static K8SConfiguration Merge(List<K8SConfiguration> configs)

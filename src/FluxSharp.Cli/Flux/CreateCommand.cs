@@ -223,6 +223,7 @@ internal static partial class CreateCommand
         var existing = await FluxKind.Call(() => new ResourceClient(kube, resource).GetAsync(ns, name, cancellationToken)).ConfigureAwait(false);
         if (existing is null)
         {
+            await EnsureFluxNamespaceAsync(kube, ns, cancellationToken).ConfigureAwait(false);
             await FluxKind.Call(() => kube.CustomObjects.CreateNamespacedCustomObjectAsync(obj, resource.Group, resource.Version, ns, resource.Plural, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return true;
         }
@@ -237,6 +238,28 @@ internal static partial class CreateCommand
         existing["spec"] = obj["spec"]?.DeepClone();
         await FluxKind.Call(() => kube.CustomObjects.ReplaceNamespacedCustomObjectAsync(existing, resource.Group, resource.Version, ns, resource.Plural, name, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>
+    /// flux-system is the namespace `flux install` makes; on a cluster with only the CRDs applied (the README's
+    /// quickstart) create makes it too. Any other missing namespace stays the API's "not found".
+    /// </summary>
+    private static async Task EnsureFluxNamespaceAsync(k8s.Kubernetes kube, string ns, CancellationToken cancellationToken)
+    {
+        if (ns != "flux-system")
+        {
+            return;
+        }
+
+        try
+        {
+            await FluxKind.Call(() => kube.CoreV1.ReadNamespaceAsync(ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (CliException)
+        {
+            var body = new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } };
+            await FluxKind.Call(() => kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
     }
 
     public static Argument<string?> NameArgument(string kind) => new("name") { Description = $"the {kind}'s name", Arity = ArgumentArity.ZeroOrOne };

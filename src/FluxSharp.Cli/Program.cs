@@ -10,6 +10,9 @@ root.Subcommands.Add(GlobalOptions.With(GetCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(ReconcileCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: false)));
 root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: true)));
+root.Subcommands.Add(GlobalOptions.With(CreateCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(ExportCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(DeleteCommand.Create()));
 root.Subcommands.Add(DocsCommand.Create(root));
 try
 {

@@ -83,7 +83,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
     }
 
     /// <summary>API failures become one line: the server's message, or why the cluster could not be reached.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
+    internal static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>
+/// `fluxsharp create secret git NAME`: the Secret a GitRepository's secretRef names, with HTTP/S credentials.
+/// Its values go to the cluster, or to stdout with --export, never to the log.
+/// </summary>
+internal static class CreateSecretCommand
+{
+    public static Command Create()
+    {
+        var name = CreateCommand.NameArgument("Secret");
+        var url = new Option<string?>("--url") { Description = "git address, e.g. https://host/org/repository" };
+        var username = new Option<string?>("--username", "-u") { Description = "basic authentication username" };
+        var password = new Option<string?>("--password", "-p") { Description = "basic authentication password" };
+        var bearerToken = new Option<string?>("--bearer-token") { Description = "bearer authentication token" };
+        var caFile = new Option<string?>("--ca-crt-file", "--ca-file") { Description = "path to TLS CA certificate file used for validating self-signed certificates" };
+        var git = new Command("git", "Create or update a Kubernetes secret for Git authentication") { name, url, username, password, bearerToken, caFile };
+        git.SetAction((parse, ct) =>
+        {
+            var secretName = CreateCommand.ValidName(parse.GetValue(name));
+            var address = parse.GetValue(url);
+            if (string.IsNullOrEmpty(address))
+            {
+                throw new CliException("url is required");
+            }
+
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
+            {
+                throw new CliException($"git URL parse failed: \"{address}\" is not a valid URL");
+            }
+
+            if (uri.Scheme is not ("http" or "https"))
+            {
+                throw new CliException($"git URL scheme '{uri.Scheme}' not supported by fluxsharp create secret git yet, can be: http and https");
+            }
+
+            var (user, pass, token) = (parse.GetValue(username), parse.GetValue(password), parse.GetValue(bearerToken));
+            if ((string.IsNullOrEmpty(user) || string.IsNullOrEmpty(pass)) && string.IsNullOrEmpty(token))
+            {
+                throw new CliException("for Git over HTTP/S the username and password, or a bearer token is required");
+            }
+
+            if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(pass) && !string.IsNullOrEmpty(token))
+            {
+                throw new CliException("user credentials and bearer token cannot be used together");
+            }
+
+            var data = new JsonObject();
+            if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(pass))
+            {
+                data["username"] = user;
+                data["password"] = pass;
+            }
+
+            if (!string.IsNullOrEmpty(token))
+            {
+                data["bearerToken"] = token;
+            }
+
+            if (parse.GetValue(caFile) is { Length: > 0 } ca)
+            {
+                try
+                {
+                    data["ca.crt"] = File.ReadAllText(ca);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"unable to read TLS CA file: {e.Message}");
+                }
+            }
+
+            var metadata = CreateCommand.ToJson(CreateCommand.Metadata(parse, secretName));
+            var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = metadata, ["stringData"] = data };
+            if (CreateCommand.Exporting(parse))
+            {
+                Console.Out.Write(FluxExport.Yaml([secret]));
+                return Task.FromResult(0);
+            }
+
+            return ReconcileCommand.Run(parse, async (kube, ns, token) =>
+            {
+                await UpsertAsync(kube, ns, secretName, KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), token).ConfigureAwait(false);
+                Log.Action($"git secret '{secretName}' created in '{ns}' namespace");
+            }, ct);
+        });
+        return new Command("secret", "Create or update Kubernetes secrets") { git };
+    }
+
+    /// <summary>As flux: create, or replace an existing Secret's stringData and add the labels.</summary>
+    private static async Task UpsertAsync(k8s.Kubernetes kube, string ns, string name, V1Secret secret, CancellationToken cancellationToken)
+    {
+        try
+        {
+            V1Secret existing;
+            try
+            {
+                existing = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                await kube.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            existing.StringData = secret.StringData;
+            foreach (var (key, value) in secret.Metadata.Labels ?? new Dictionary<string, string>())
+            {
+                existing.Metadata.Labels ??= new Dictionary<string, string>();
+                existing.Metadata.Labels[key] = value;
+            }
+
+            await kube.CoreV1.ReplaceNamespacedSecretAsync(existing, name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            throw new CliException($"unable to write secret {ns}/{name}: {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"unable to connect to the cluster: {e.Message}");
+        }
+    }
+}

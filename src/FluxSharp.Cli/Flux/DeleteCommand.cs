@@ -1,0 +1,91 @@
+using System.CommandLine;
+using FluxSharp.Kubernetes.Client;
+using k8s;
+
+namespace FluxSharp.Cli.Flux;
+
+/// <summary>
+/// `fluxsharp delete source git|kustomization NAME [--silent]`: asks first (as flux), deletes, and waits until the
+/// object is gone (the Kustomization's finalizer is removed by its controller once it has pruned).
+/// </summary>
+internal static class DeleteCommand
+{
+    private static readonly Option<bool> Silent = new("--silent", "-s") { Description = "delete resource without asking for confirmation", Recursive = true };
+
+    public static Command Create()
+    {
+        var source = new Command("source", "Delete sources")
+        {
+            Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source"),
+            PendingKind.OCIRepository.Command("oci", "Delete an OCIRepository source"),
+            PendingKind.HelmRepository.Command("helm", "Delete a HelmRepository source"),
+            PendingKind.HelmChart.Command("chart", "Delete a HelmChart source"),
+            PendingKind.Bucket.Command("bucket", "Delete a Bucket source"),
+        };
+        var ks = Leaf(FluxKind.Kustomization, "kustomization", "Delete a Kustomization resource");
+        ks.Aliases.Add("ks");
+        var image = new Command("image", "Delete image automation objects")
+        {
+            PendingKind.ImageRepository.Command("repository", "Delete an ImageRepository object"),
+            PendingKind.ImagePolicy.Command("policy", "Delete an ImagePolicy object"),
+            PendingKind.ImageUpdateAutomation.Command("update", "Delete an ImageUpdateAutomation object"),
+        };
+        return new Command("delete", "Delete sources and resources")
+        {
+            Silent, source, ks, image,
+            PendingKind.HelmRelease.Command("helmrelease", "Delete a HelmRelease resource", "hr"),
+            PendingKind.Alert.Command("alert", "Delete an Alert resource"),
+            PendingKind.Provider.Command("alert-provider", "Delete a Provider resource"),
+            PendingKind.Receiver.Command("receiver", "Delete a Receiver resource"),
+        };
+    }
+
+    private static Command Leaf(FluxKind kind, string name, string description)
+    {
+        var objectName = new Argument<string?>("name") { Description = $"the {kind.Kind}'s name", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command(name, description) { objectName };
+        command.SetAction((parse, ct) =>
+        {
+            var target = parse.GetValue(objectName);
+            return string.IsNullOrEmpty(target)
+                ? throw new CliException($"{kind.CliName} name is required")
+                : ReconcileCommand.Run(parse, (kube, ns, token) => DeleteAsync(kind, kube, ns, target, parse.GetValue(Silent), token), ct);
+        });
+        return command;
+    }
+
+    private static async Task DeleteAsync(FluxKind kind, k8s.Kubernetes kube, string ns, string target, bool silent, CancellationToken token)
+    {
+        var client = new ResourceClient(kube, kind.Resource);
+        await kind.GetAsync(client, ns, target, token).ConfigureAwait(false);
+        if (!silent && !await ConfirmAsync($"Are you sure you want to delete this {kind.CliName}", token).ConfigureAwait(false))
+        {
+            throw new CliException("aborting");
+        }
+
+        Log.Action($"deleting {kind.CliName} {target} in {ns} namespace");
+        var resource = kind.Resource;
+        await FluxKind.Call(() => kube.CustomObjects.DeleteNamespacedCustomObjectAsync(resource.Group, resource.Version, ns, resource.Plural, target, cancellationToken: token)).ConfigureAwait(false);
+
+        // Gone only once its finalizers are done: a Kustomization prunes (or orphans) what it applied first.
+        while (await FluxKind.Call(() => client.GetAsync(ns, target, token)).ConfigureAwait(false) is not null)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
+        }
+
+        Log.Success($"{kind.CliName} deleted");
+    }
+
+    /// <summary>flux's y/N confirmation: only "y" or "yes" (any case) confirms; end of input declines.</summary>
+    private static async Task<bool> ConfirmAsync(string label, CancellationToken cancellationToken)
+    {
+        await Console.Error.WriteAsync($"? {label}? [y/N] ").ConfigureAwait(false);
+        var answer = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            await Console.Error.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        return answer?.Trim().ToUpperInvariant() is "Y" or "YES";
+    }
+}

@@ -67,6 +67,11 @@ internal static class DiffCommand
                     errors.Add(e.Message);
                     continue;
                 }
+                catch (KubeApiException e)
+                {
+                    errors.Add($"{InventoryEntry.From(obj)} dry-run failed: {e.Message}");
+                    continue;
+                }
 
                 applied.Add(result.Entry.Entry);
                 switch (result.Entry.Action)

@@ -13,6 +13,9 @@ root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: true
 root.Subcommands.Add(GlobalOptions.With(CreateCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(ExportCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(DeleteCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(BuildCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(DiffCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(TreeCommand.Create()));
 root.Subcommands.Add(DocsCommand.Create(root));
 try
 {

@@ -39,6 +39,9 @@ public sealed class ApplyException : Exception
     public ChangeSet? ChangeSet { get; }
 }
 
+/// <summary>The outcome of <see cref="ResourceApplier.DiffAsync"/>: the live and dry-run objects when the object drifted.</summary>
+public sealed record DiffResult(ChangeSetEntry Entry, JsonObject? Live, JsonObject? DryRun);
+
 /// <summary>
 /// The apply half of Flux's kustomize-controller (fluxcd/pkg/ssa): server-side apply in stages with drift
 /// detection by dry-run, recreation on immutable field changes, takeover of kubectl's fields, and prune.
@@ -188,6 +191,49 @@ public sealed partial class ResourceApplier
     /// <summary>Applies one object (dry-run, drift check, apply).</summary>
     public async Task<ChangeSetEntry> ApplyAsync(JsonObject obj, ApplyOptions? options, CancellationToken cancellationToken) =>
         (await ApplyAllAsync([obj], options, cancellationToken).ConfigureAwait(false)).Entries[0];
+
+    /// <summary>
+    /// Flux's ssa Diff (what `flux diff kustomization` runs): a server-side apply dry-run of one object, nothing
+    /// written. Created when the object does not exist (or would be recreated for an immutable change with force),
+    /// Skipped for exclusions, Configured with the live and dry-run objects when it drifted, else Unchanged.
+    /// </summary>
+    /// <exception cref="ApplyException">The kind is not served, or the dry-run failed.</exception>
+    public async Task<DiffResult> DiffAsync(JsonObject obj, ApplyOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        options ??= new ApplyOptions();
+        var p = await PrepareAsync(obj, cancellationToken).ConfigureAwait(false);
+        var live = await GetLiveAsync(p, cancellationToken).ConfigureAwait(false);
+        if (Ownership.AnyInMetadata(p.Object, options.ExclusionSelector) || Ownership.AnyInMetadata(live, options.ExclusionSelector)
+            || (live is not null && Ownership.AnyInMetadata(p.Object, options.IfNotPresentSelector)))
+        {
+            return new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Skipped), null, null);
+        }
+
+        JsonObject dryRun;
+        try
+        {
+            dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (live is not null && IsImmutableError(e)
+            && (options.Force || Ownership.AnyInMetadata(p.Object, options.ForceSelector) || Ownership.AnyInMetadata(live, options.ForceSelector)))
+        {
+            return new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Created), null, null);
+        }
+        catch (KubeApiException e)
+        {
+            throw DryRunError(p, e, options);
+        }
+
+        if (live is null || string.IsNullOrEmpty((string?)dryRun["metadata"]?["resourceVersion"]))
+        {
+            return new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Created), null, null);
+        }
+
+        return HasDrifted(live, dryRun)
+            ? new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Configured), live, dryRun)
+            : new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Unchanged), null, null);
+    }
 
     /// <summary>The live object, or null when it does not exist (or its kind is not served).</summary>
     public async Task<JsonObject?> GetAsync(InventoryEntry entry, CancellationToken cancellationToken)

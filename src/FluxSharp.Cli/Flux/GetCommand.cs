@@ -65,6 +65,14 @@ internal static partial class GetCommand
     private static Command Leaf(string name, string description, FluxKind kind, params string[] aliases)
     {
         var objectName = new Argument<string?>("name") { Description = $"only the {kind.Kind} of this name", Arity = ArgumentArity.ZeroOrOne };
+        // An unknown flag must not pass for a name (System.CommandLine would take it as the optional argument).
+        objectName.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', ..] flag }])
+            {
+                result.AddError($"Unrecognized command or argument '{flag}'.");
+            }
+        });
         var command = new Command(name, description) { objectName };
         foreach (var alias in aliases)
         {

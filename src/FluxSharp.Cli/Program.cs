@@ -19,12 +19,15 @@ root.Subcommands.Add(GlobalOptions.With(TreeCommand.Create()));
 root.Subcommands.Add(DocsCommand.Create(root));
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    var parsed = root.Parse(args);
+    var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    // Unknown commands and flags are bad usage (System.CommandLine printed the error and its suggestion): exit 2.
+    return parsed.Errors.Count > 0 ? 2 : code;
 }
 catch (CliException e)
 {
     // As flux: one line, "✗ what went wrong", exit code 1.
-    await Console.Error.WriteLineAsync("✗ " + e.Message).ConfigureAwait(false);
+    Log.Failure(e.Message);
     return 1;
 }
 catch (Exception e) when (e is ArgumentException or FormatException)

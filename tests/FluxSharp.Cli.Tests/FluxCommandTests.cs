@@ -10,6 +10,9 @@ public sealed class FluxDevFixture : IAsyncLifetime
 
     public string Kubeconfig => Path.Combine(_stateDir, "kubeconfig");
 
+    /// <summary>What the dev process has printed so far (start-up lines and its live view).</summary>
+    public string DevOutput => _dev?.Output ?? string.Empty;
+
     public async Task InitializeAsync()
     {
         _dev = await DevProcess.StartAsync(_stateDir);
@@ -157,7 +160,7 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
 
         var reconcile = await dev.RunAsync("reconcile", "ks", "flux-system");
         Assert.Equal(1, reconcile.ExitCode);
-        Assert.Equal("✗ resource is suspended", reconcile.Stderr.Trim());
+        Assert.Equal("✗ resource is suspended; run `fluxsharp resume kustomization flux-system -n flux-system` first", reconcile.Stderr.Trim());
 
         var resume = await dev.RunAsync("resume", "ks", "--all");
         Assert.True(resume.ExitCode == 0, resume.Stderr);
@@ -207,11 +210,11 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
     {
         var result = await dev.RunAsync("reconcile", "source", "git", "nope");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("✗ gitrepositories.source.toolkit.fluxcd.io \"nope\" not found", result.Stderr.Trim());
+        Assert.Equal("✗ gitrepositories.source.toolkit.fluxcd.io \"nope\" not found in flux-system namespace; list them with `fluxsharp get source git -n flux-system`", result.Stderr.Trim());
 
         var suspend = await dev.RunAsync("suspend", "ks", "nope");
         Assert.Equal(1, suspend.ExitCode);
-        Assert.Equal("✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found", suspend.Stderr.Trim());
+        Assert.Equal("✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found in flux-system namespace; list them with `fluxsharp get kustomization -n flux-system`", suspend.Stderr.Trim());
     }
 
     [Fact]

@@ -26,9 +26,10 @@ internal static class DevCommand
         var url = new Option<string?>("--url") { Description = "repository to sync (default: this checkout, as a file:// URL)" };
         var branch = new Option<string?>("--branch") { Description = "branch to sync (default: the checkout's current branch, else main)" };
         var path = new Option<string?>("--path") { Description = "path in the repository to apply (default: ./examples/hello)" };
+        var noView = new Option<bool>("--no-view") { Description = "do not show the live view of GitRepositories and Kustomizations" };
         var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane and the Flux controllers, no cluster needed")
         {
-            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path,
+            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path, noView,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new DevSettings(
@@ -40,7 +41,8 @@ internal static class DevCommand
                 !parse.GetValue(noSync),
                 parse.GetValue(url),
                 parse.GetValue(branch),
-                parse.GetValue(path)),
+                parse.GetValue(path),
+                !parse.GetValue(noView)),
             cancellationToken));
         return command;
     }
@@ -64,7 +66,8 @@ internal static class DevCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        // On a terminal the live view redraws in place: only warnings may scroll it.
+        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.View && !Console.IsOutputRedirected ? LogLevel.Warning : LogLevel.Information));
 
         var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
         LocalControlPlane plane;
@@ -114,6 +117,7 @@ internal static class DevCommand
 
             Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories,kustomizations -A");
             Console.WriteLine("Ctrl-C stops (state is kept).");
+            var view = settings.View ? DevLiveView.RunAsync(kube, stop.Token) : Task.CompletedTask;
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
@@ -122,6 +126,8 @@ internal static class DevCommand
             {
                 Console.WriteLine("stopping...");
             }
+
+            await view.ConfigureAwait(false);
 
             if (manager is not null)
             {
@@ -163,5 +169,5 @@ internal static class DevCommand
         Console.WriteLine($"             Kustomization {DevSync.Namespace}/{DevSync.Name} applies {path}");
     }
 
-    private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path);
+    private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path, bool View);
 }

@@ -42,7 +42,11 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
     /// <summary>The object, or a <see cref="CliException"/> worded like kubectl's NotFound.</summary>
     public async Task<JsonObject> GetAsync(ResourceClient client, string ns, string name, CancellationToken cancellationToken) =>
         await Call(() => client.GetAsync(ns, name, cancellationToken)).ConfigureAwait(false)
-        ?? throw new CliException($"{Resource} \"{name}\" not found");
+        ?? throw new CliException($"{Resource} \"{name}\" not found in {ns} namespace; list them with `fluxsharp get {CliName} -n {ns}`");
+
+    /// <summary>flux's "resource is suspended", saying how to resume it.</summary>
+    public CliException SuspendedError(string ns, string name) =>
+        new($"resource is suspended; run `fluxsharp resume {CliName} {name} -n {ns}` first");
 
     public async Task<List<JsonObject>> ListAsync(ResourceClient client, string? ns, CancellationToken cancellationToken) =>
         (await Call(() => client.ListAsync(ns, cancellationToken)).ConfigureAwait(false)).Items;
@@ -52,33 +56,44 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
 
     /// <summary>
     /// Polls until the object has handled <paramref name="requestedAt"/> (null: any) and is Ready=True, as `flux reconcile` does;
-    /// Ready=False once handled is a <see cref="CliException"/> with its message.
+    /// Ready=False once handled is a <see cref="CliException"/> with its message. Shows progress while it waits.
     /// </summary>
     public async Task<JsonObject> WaitReadyAsync(ResourceClient client, string ns, string name, string? requestedAt, CancellationToken cancellationToken)
     {
-        while (true)
+        var progress = new Log.Progress($"{Kind} {ns}/{name}");
+        await using (progress.ConfigureAwait(false))
         {
-            var obj = await GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
-            var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
-            var generation = (long?)obj["metadata"]?["generation"] ?? 0;
-            var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
-            // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
-            var reconciling = Condition(obj, "Reconciling") is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
-            if (handled && observed >= generation && !reconciling)
+            while (true)
             {
-                var (status, message) = ReadyOf(obj);
-                if (status == "True")
+                var obj = await GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+                var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
+                var generation = (long?)obj["metadata"]?["generation"] ?? 0;
+                var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
+                // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
+                var reconcilingCondition = Condition(obj, "Reconciling");
+                var reconciling = reconcilingCondition is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
+                if (handled && observed >= generation)
                 {
-                    return obj;
+                    var (status, message) = ReadyOf(obj);
+                    if (!reconciling)
+                    {
+                        if (status == "True")
+                        {
+                            return obj;
+                        }
+
+                        if (status == "False" && Condition(obj, "Ready") is not null)
+                        {
+                            throw new CliException(message);
+                        }
+                    }
+
+                    // The controller is on it: say what it reports (nothing before it has picked the request up).
+                    progress.Report(reconciling ? $"reconciling: {(string?)reconcilingCondition!["message"]}" : $"Ready={status}: {message}");
                 }
 
-                if (status == "False" && Condition(obj, "Ready") is not null)
-                {
-                    throw new CliException(message);
-                }
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -106,7 +121,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"unable to connect to the cluster: {e.Message}");
+            throw new CliException($"unable to connect to the cluster: {e.Message}; is `fluxsharp dev` running? check --kubeconfig/KUBECONFIG");
         }
     }
 }

@@ -25,7 +25,7 @@ internal static class ReconcileCommand
             var obj = await FluxKind.Kustomization.GetAsync(ksClient, ns, name, token).ConfigureAwait(false);
             if (FluxKind.Suspended(obj))
             {
-                throw new CliException("resource is suspended");
+                throw FluxKind.Kustomization.SuspendedError(ns, name);
             }
 
             if (parse.GetValue(withSource))
@@ -73,7 +73,7 @@ internal static class ReconcileCommand
         var obj = await kind.GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
         if (FluxKind.Suspended(obj))
         {
-            throw new CliException("resource is suspended");
+            throw kind.SuspendedError(ns, name);
         }
 
         Log.Action($"annotating {kind.Kind} {name} in {ns} namespace");

@@ -31,14 +31,16 @@ public sealed class LocalControlPlane : IAsyncDisposable
     private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
     private readonly WebApplication _app;
+    private readonly WatchStreamer _watches;
     private readonly List<EventLoop> _loops;
     private readonly StateFile? _stateFile;
     private readonly X509Certificate2? _certificate;
     private int _disposed;
 
-    private LocalControlPlane(WebApplication app, ResourceService service, List<EventLoop> loops, StateFile? stateFile, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
+    private LocalControlPlane(WebApplication app, WatchStreamer watches, ResourceService service, List<EventLoop> loops, StateFile? stateFile, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
     {
         _app = app;
+        _watches = watches;
         Service = service;
         _loops = loops;
         _stateFile = stateFile;
@@ -52,6 +54,9 @@ public sealed class LocalControlPlane : IAsyncDisposable
 
     /// <summary>The workload simulator: mark workloads failing from tests.</summary>
     public WorkloadSimulator Simulator { get; }
+
+    /// <summary>Watch streams being served right now; one ends when its timeout passes or its client goes away.</summary>
+    public int OpenWatches => _watches.Open;
 
     /// <summary>PEM of the serving certificate when TLS is on.</summary>
     public string? CertificatePem => _certificate?.ExportCertificatePem();
@@ -124,7 +129,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseUrl = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
-        return new LocalControlPlane(app, service, loops, stateFile, simulator, certificate, baseUrl);
+        return new LocalControlPlane(app, watches, service, loops, stateFile, simulator, certificate, baseUrl);
     }
 
     /// <summary>Writes the kubeconfig to a file (mode 0600), creating its directory.</summary>

@@ -50,6 +50,9 @@ public sealed class WidgetClusterFixture : ClusterFixture
 /// <summary>The controller runtime against the local control plane: what triggers a reconcile, requeues, retries.</summary>
 public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
 {
+    /// <summary>Bounds starting and stopping a controller or informer: a hang fails the test instead of stalling the run.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
     private readonly WidgetClusterFixture _cluster;
 
     public ControllerTests(WidgetClusterFixture cluster) => _cluster = cluster;
@@ -68,6 +71,8 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
 
         // The reconciler writes status: that must not trigger another reconcile.
         await Eventually.WaitAsync(async () => (await GetAsync(ns, "w1"))["status"]?["seen"]?.GetValue<int>(), s => s == 1, what: "status written");
+
+        // Something not happening has no condition to wait for: give it a moment to go wrong.
         await Task.Delay(300);
         Assert.Equal(1, reconciler.Count("w1"));
 
@@ -82,7 +87,7 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         Assert.Equal(3, reconciler.Count("w1"));
 
         await cts.CancelAsync();
-        await run;
+        await run.WaitAsync(StopTimeout);
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         await CreateWidgetAsync(ns, "w2", "{}");
         await Eventually.WaitAsync(() => reconciler.Count("w2") >= 3, what: "three reconciles on a 100 ms interval");
         await cts.CancelAsync();
-        await run;
+        await run.WaitAsync(StopTimeout);
     }
 
     [Fact]
@@ -112,7 +117,7 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         await Eventually.WaitAsync(() => reconciler.Count("good") >= 1, what: "the good widget reconciled");
         await Eventually.WaitAsync(() => reconciler.Count("bad") >= 4, what: "three failures then a success");
         await cts.CancelAsync();
-        await run;
+        await run.WaitAsync(StopTimeout);
     }
 
     [Fact]
@@ -124,19 +129,20 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         informer.Changed += changes.Enqueue;
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
-        await informer.Synced;
+        await informer.Synced.WaitAsync(StopTimeout);
         await CreateWidgetAsync(ns, "c1", """{"v":1}""");
         await Eventually.WaitAsync(() => informer.Get(new ObjectKey(ns, "c1")) is not null, what: "cached after create");
         await PatchAsync(ns, "c1", """{"spec":{"v":2}}""");
         await Eventually.WaitAsync(() => (int?)informer.Get(new ObjectKey(ns, "c1"))?["spec"]?["v"] == 2, what: "cache updated");
 
         // Survives the watch being renewed (1 s timeout) and sees a delete after it.
-        await Task.Delay(1200);
+        var watches = informer.WatchesStarted;
+        await Eventually.WaitAsync(() => informer.WatchesStarted > watches, what: "the watch renewed");
         await _cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("example.fluxsharp.dev", "v1", ns, "widgets", "c1");
         await Eventually.WaitAsync(() => informer.Get(new ObjectKey(ns, "c1")) is null, what: "removed after delete");
         Assert.Contains(changes, c => c.New is null && c.Key.Name == "c1");
         await cts.CancelAsync();
-        await run;
+        await run.WaitAsync(StopTimeout);
     }
 
     [Fact]

@@ -50,38 +50,74 @@ public sealed class ResourceClient
     }
 
     /// <summary>Watches from <paramref name="resourceVersion"/> until the server ends the stream; throws <see cref="ResourceVersionExpiredException"/> on 410.</summary>
+    /// <remarks>
+    /// The request goes through the official client's HttpClient and credentials, but the stream is read here, every
+    /// read with <paramref name="cancellationToken"/>, so that stopping the watch aborts the read and closes its
+    /// connection. The client's own watch helpers stop by abandoning a read that stays pending on the connection: when
+    /// the server ends the stream soon after, the connection goes back to the pool with that read still on it, and it
+    /// swallows the next response sent there (that request then waits for the client's 100 s timeout).
+    /// </remarks>
     public async IAsyncEnumerable<ResourceEvent> WatchAsync(string? ns, string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var kube = _kube as k8s.Kubernetes ?? throw new NotSupportedException($"watching {Resource} needs a k8s.Kubernetes client");
         var seconds = (int)Math.Max(1, timeout.TotalSeconds);
-        Exception? failure = null;
-        var stream = ns is null
-            ? _kube.CustomObjects.WatchListClusterCustomObjectAsync(Resource.Group, Resource.Version, Resource.Plural, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: seconds, onError: e => failure = e, cancellationToken: cancellationToken)
-            : _kube.CustomObjects.WatchListNamespacedCustomObjectAsync(Resource.Group, Resource.Version, ns, Resource.Plural, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: seconds, onError: e => failure = e, cancellationToken: cancellationToken);
-        await foreach (var (type, element) in stream.ConfigureAwait(false))
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kube.BaseUri, WatchPath(ns, resourceVersion, seconds)));
+        if (kube.Credentials is { } credentials)
         {
-            var obj = ToObject(element);
-            if (type == WatchEventType.Error)
-            {
-                var code = (int?)obj["code"];
-                if (code == 410)
-                {
-                    throw new ResourceVersionExpiredException((string?)obj["message"] ?? "resource version expired");
-                }
-
-                throw new HttpOperationException($"watch of {Resource} failed: {(string?)obj["message"]}");
-            }
-
-            yield return new ResourceEvent(type, obj);
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        switch (failure)
+        using var response = await kube.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            // The client reports an ERROR event carrying a Status as a KubernetesException.
-            case KubernetesException { Status.Code: 410 }:
-            case HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }:
-                throw new ResourceVersionExpiredException(failure.Message);
-            case KubernetesException or HttpOperationException:
-                throw new HttpRequestException($"watch of {Resource} failed: {failure.Message}", failure);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Gone)
+            {
+                throw new ResourceVersionExpiredException(StatusMessage(text) ?? "resource version expired");
+            }
+
+            throw new HttpOperationException($"watch of {Resource} failed: {(int)response.StatusCode} {StatusMessage(text) ?? response.ReasonPhrase}")
+            {
+                Request = new HttpRequestMessageWrapper(request, string.Empty),
+                Response = new HttpResponseMessageWrapper(response, text),
+            };
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var ev = JsonNode.Parse(line) as JsonObject ?? throw new HttpRequestException($"watch of {Resource} sent a line that is not an event");
+                var obj = ev["object"] as JsonObject ?? [];
+                var type = (string?)ev["type"] switch
+                {
+                    "ADDED" => WatchEventType.Added,
+                    "MODIFIED" => WatchEventType.Modified,
+                    "DELETED" => WatchEventType.Deleted,
+                    "BOOKMARK" => WatchEventType.Bookmark,
+                    "ERROR" => WatchEventType.Error,
+                    var other => throw new HttpRequestException($"watch of {Resource} sent an event of unknown type {other}"),
+                };
+                if (type == WatchEventType.Error)
+                {
+                    // An ERROR event carries a Status; 410 means the resourceVersion is too old to watch from.
+                    if ((int?)obj["code"] == 410)
+                    {
+                        throw new ResourceVersionExpiredException((string?)obj["message"] ?? "resource version expired");
+                    }
+
+                    throw new HttpRequestException($"watch of {Resource} failed: {(string?)obj["message"]}");
+                }
+
+                yield return new ResourceEvent(type, obj);
+            }
         }
     }
 
@@ -111,6 +147,25 @@ public sealed class ResourceClient
             (_, true) => await _kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, Resource.Group, Resource.Version, ns, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false),
         };
         return ToObject(result);
+    }
+
+    private static string? StatusMessage(string text)
+    {
+        try
+        {
+            return (string?)(JsonNode.Parse(text) as JsonObject)?["message"];
+        }
+        catch (JsonException)
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        }
+    }
+
+    private string WatchPath(string? ns, string resourceVersion, int timeoutSeconds)
+    {
+        var groupVersion = Resource.Group.Length == 0 ? $"api/{Resource.Version}" : $"apis/{Resource.Group}/{Resource.Version}";
+        var scope = ns is null ? string.Empty : $"namespaces/{Uri.EscapeDataString(ns)}/";
+        return FormattableString.Invariant($"{groupVersion}/{scope}{Resource.Plural}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}");
     }
 
     private static JsonObject ToObject(object response) => response switch

@@ -21,6 +21,7 @@ public sealed partial class Informer
     private readonly Dictionary<ObjectKey, JsonObject> _cache = [];
     private readonly object _lock = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _watches;
 
     public Informer(ResourceClient client, string? watchNamespace, ILogger logger)
     {
@@ -41,6 +42,9 @@ public sealed partial class Informer
 
     /// <summary>Completes once the first list has filled the cache.</summary>
     public Task Synced => _synced.Task;
+
+    /// <summary>Watch requests made so far (each renewal is one more).</summary>
+    internal int WatchesStarted => Volatile.Read(ref _watches);
 
     public JsonObject? Get(ObjectKey key)
     {
@@ -77,6 +81,7 @@ public sealed partial class Informer
                 resync.CancelAfter(Max(TimeSpan.Zero, nextResync - DateTimeOffset.UtcNow));
                 try
                 {
+                    Interlocked.Increment(ref _watches);
                     await foreach (var ev in _client.WatchAsync(_namespace, resourceVersion, WatchTimeout, resync.Token).ConfigureAwait(false))
                     {
                         resourceVersion = (string?)ev.Object["metadata"]?["resourceVersion"] ?? resourceVersion;

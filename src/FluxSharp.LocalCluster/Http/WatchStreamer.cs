@@ -19,6 +19,7 @@ internal sealed class WatchStreamer
 {
     private readonly ObjectStore _store;
     private readonly TimeProvider _time;
+    private int _open;
 
     public WatchStreamer(ObjectStore store, TimeProvider time)
     {
@@ -31,6 +32,9 @@ internal sealed class WatchStreamer
 
     /// <summary>Watches end after this long unless the client asked for less, as the real server's min-request-timeout.</summary>
     public TimeSpan MaxWatchDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Watch streams being served right now.</summary>
+    public int Open => Volatile.Read(ref _open);
 
     public async Task StreamAsync(HttpContext http, ResourceInfo r, string? ns, string? name, bool table)
     {
@@ -72,18 +76,19 @@ internal sealed class WatchStreamer
             return;
         }
 
+        Interlocked.Increment(ref _open);
         using (watcher)
         using (var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(aborted))
         {
             timeoutCts.CancelAfter(timeout);
             var token = timeoutCts.Token;
-            await http.Response.StartAsync(aborted).ConfigureAwait(false);
-            await body.FlushAsync(aborted).ConfigureAwait(false);
             var lastRv = watcher.StartResourceVersion;
             var initialPending = sendInitial;
             var reader = watcher.Channel.Reader;
             try
             {
+                await http.Response.StartAsync(aborted).ConfigureAwait(false);
+                await body.FlushAsync(aborted).ConfigureAwait(false);
                 while (!token.IsCancellationRequested)
                 {
                     // Initial events (sendInitialEvents) are the queued synthetic ADDED events; then one bookmark marks their end.
@@ -137,6 +142,10 @@ internal sealed class WatchStreamer
             catch (IOException)
             {
                 // Client gone.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _open);
             }
         }
     }

@@ -75,7 +75,7 @@ public sealed class AuthoringCommandTests(FluxDevFixture dev) : IClassFixture<Fl
 
         var missing = await Run(null, "delete", "source", "git", "app", "-s", "-n", ns);
         Assert.Equal(1, missing.ExitCode);
-        Assert.Equal("✗ gitrepositories.source.toolkit.fluxcd.io \"app\" not found", missing.Stderr.Trim());
+        Assert.Equal($"✗ gitrepositories.source.toolkit.fluxcd.io \"app\" not found in {ns} namespace; list them with `fluxsharp get source git -n {ns}`", missing.Stderr.Trim());
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class AuthoringCommandTests(FluxDevFixture dev) : IClassFixture<Fl
 
         var missing = await Run(null, "export", "ks", "nope", "-n", ns);
         Assert.Equal(1, missing.ExitCode);
-        Assert.Equal("✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found", missing.Stderr.Trim());
+        Assert.Equal($"✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found in {ns} namespace; list them with `fluxsharp get kustomization -n {ns}`", missing.Stderr.Trim());
         Assert.Equal(string.Empty, missing.Stdout);
 
         var none = await Run(null, "export", "source", "git", "--all", "-n", "default");

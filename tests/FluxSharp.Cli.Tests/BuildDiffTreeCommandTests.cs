@@ -260,15 +260,15 @@ public sealed class KustomizationBuildDiffTreeTests(FluxDevFixture dev) : IClass
     {
         var diff = await dev.RunAsync("diff", "ks", "nope", "--path", BuildSamples.Hello);
         Assert.Equal(2, diff.ExitCode);
-        Assert.Equal("✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found", diff.Stderr.Trim());
+        Assert.Equal("✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found in flux-system namespace; list them with `fluxsharp get kustomization -n flux-system`", diff.Stderr.Trim());
 
         var build = await dev.RunAsync("build", "ks", "nope", "--path", BuildSamples.Hello);
         Assert.Equal(1, build.ExitCode);
-        Assert.Equal("✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found", build.Stderr.Trim());
+        Assert.Equal("✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found in flux-system namespace; list them with `fluxsharp get kustomization -n flux-system`", build.Stderr.Trim());
 
         var tree = await dev.RunAsync("tree", "ks", "nope");
         Assert.Equal(1, tree.ExitCode);
-        Assert.Equal("✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found", tree.Stderr.Trim());
+        Assert.Equal("✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found in flux-system namespace; list them with `fluxsharp get kustomization -n flux-system`", tree.Stderr.Trim());
 
         var path = await dev.RunAsync("diff", "ks", "flux-system", "--path", "/nonexistent/dir");
         Assert.Equal(2, path.ExitCode);

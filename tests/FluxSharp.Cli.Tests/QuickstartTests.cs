@@ -63,7 +63,9 @@ public sealed partial class QuickstartTests : IDisposable
 
         var result = await RunScriptAsync(clone, "export KUBECONFIG=" + Path.Combine(stateDir, "kubeconfig") + "\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n" + ReplaceAlias(script));
         Assert.True(result.ExitCode == 0, $"quickstart failed (exit {result.ExitCode}):\n{result.Output}");
-        Assert.Matches(@"(?m)^podinfo\s+master@sha1:[0-9a-f]{8}\s+False\s+True", result.Output);
+        // `get all`: the source fetched its revision, the Kustomization applied it, both Ready and not suspended.
+        Assert.True(GetAllRow("gitrepository").IsMatch(result.Output), result.Output);
+        Assert.True(GetAllRow("kustomization").IsMatch(result.Output), result.Output);
     }
 
     /// <summary>The shell lines of the fenced block after the README comment `&lt;!-- MARKER ... --&gt;`.</summary>
@@ -169,6 +171,8 @@ public sealed partial class QuickstartTests : IDisposable
             await Task.Delay(100, timeout.Token);
         }
     }
+
+    private static Regex GetAllRow(string kind) => new($@"(?m)^{kind}/podinfo\s+master@sha1:[0-9a-f]{{8}}\s+False\s+True\s");
 
     [GeneratedRegex("(?m)^alias fluxsharp=.*$")]
     private static partial Regex AliasLine();

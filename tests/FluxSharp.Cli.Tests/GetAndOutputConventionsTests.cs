@@ -120,6 +120,14 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "get images all")]
     [InlineData("ImagePolicy (image.toolkit.fluxcd.io)", "get image policy")]
     [InlineData("ImageUpdateAutomation (image.toolkit.fluxcd.io)", "get images update")]
+    [InlineData("OCIRepository (source.toolkit.fluxcd.io)", "reconcile source oci podinfo")]
+    [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "reconcile hr podinfo --with-source")]
+    [InlineData("Receiver (notification.toolkit.fluxcd.io)", "reconcile receiver github")]
+    [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "reconcile image repository podinfo")]
+    [InlineData("HelmRepository (source.toolkit.fluxcd.io)", "suspend source helm podinfo")]
+    [InlineData("Alert (notification.toolkit.fluxcd.io)", "suspend alert --all")]
+    [InlineData("Bucket (source.toolkit.fluxcd.io)", "resume source bucket podinfo")]
+    [InlineData("ImageUpdateAutomation (image.toolkit.fluxcd.io)", "resume image update flux-system")]
     public async Task KindsNotServedYetSaySo(string kind, string args)
     {
         var result = await dev.RunAsync(args.Split(' '));

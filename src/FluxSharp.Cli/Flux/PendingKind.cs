@@ -38,4 +38,27 @@ internal sealed record PendingKind(string Kind, string Group)
 
         int Fail(ParseResult parse) => throw NotSupported();
     }
+
+    /// <summary>The commands of a verb (reconcile, suspend, resume) for sources not served yet: `VERB source oci|helm|chart|bucket`.</summary>
+    public static IEnumerable<Command> Sources(string verb) =>
+    [
+        OCIRepository.Command("oci", $"{verb} an OCIRepository"),
+        HelmRepository.Command("helm", $"{verb} a HelmRepository"),
+        HelmChart.Command("chart", $"{verb} a HelmChart"),
+        Bucket.Command("bucket", $"{verb} a Bucket"),
+    ];
+
+    /// <summary>The commands of a verb for the other kinds not served yet: helmrelease, alert, alert-provider, receiver, image.</summary>
+    public static IEnumerable<Command> Resources(string verb) =>
+    [
+        HelmRelease.Command("helmrelease", $"{verb} a HelmRelease", "hr"),
+        Alert.Command("alert", $"{verb} an Alert"),
+        Provider.Command("alert-provider", $"{verb} a Provider"),
+        Receiver.Command("receiver", $"{verb} a Receiver"),
+        new Command("image", $"{verb} image automation objects (not supported by FluxSharp yet)")
+        {
+            ImageRepository.Command("repository", $"{verb} an ImageRepository"),
+            ImageUpdateAutomation.Command("update", $"{verb} an ImageUpdateAutomation"),
+        },
+    ];
 }

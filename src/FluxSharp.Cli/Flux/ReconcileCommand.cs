@@ -13,6 +13,11 @@ internal static class ReconcileCommand
         var git = new Command("git", "Reconcile a GitRepository source") { gitName };
         git.SetAction((parse, ct) => Run(parse, (kube, ns, token) => ReconcileAsync(kube, FluxKind.GitRepository, ns, parse.GetValue(gitName)!, token), ct));
         var source = new Command("source", "Reconcile sources") { git };
+        foreach (var pending in PendingKind.Sources("Reconcile"))
+        {
+            source.Subcommands.Add(pending);
+        }
+
 
         var ksName = new Argument<string>("name") { Description = "the Kustomization's name" };
         var withSource = new Option<bool>("--with-source") { Description = "reconcile the Kustomization's source first" };
@@ -43,7 +48,13 @@ internal static class ReconcileCommand
             await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token).ConfigureAwait(false);
         }, ct));
 
-        return new Command("reconcile", "Reconcile sources and resources") { source, ks };
+        var reconcile = new Command("reconcile", "Reconcile sources and resources") { source, ks };
+        foreach (var pending in PendingKind.Resources("Reconcile"))
+        {
+            reconcile.Subcommands.Add(pending);
+        }
+
+        return reconcile;
     }
 
     /// <summary>Runs a command's body with the global connection, namespace and timeout; a timeout is a one-line error.</summary>

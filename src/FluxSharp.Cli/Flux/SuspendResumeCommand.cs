@@ -13,7 +13,19 @@ internal static class SuspendResumeCommand
         var source = new Command("source", $"{(resume ? "Resume" : "Suspend")} sources") { Leaf(resume, FluxKind.GitRepository, "git") };
         var ks = Leaf(resume, FluxKind.Kustomization, "kustomization");
         ks.Aliases.Add("ks");
-        return new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks };
+        var title = resume ? "Resume" : "Suspend";
+        foreach (var pending in PendingKind.Sources(title))
+        {
+            source.Subcommands.Add(pending);
+        }
+
+        var command = new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks };
+        foreach (var pending in PendingKind.Resources(title))
+        {
+            command.Subcommands.Add(pending);
+        }
+
+        return command;
     }
 
     private static Command Leaf(bool resume, FluxKind kind, string name)

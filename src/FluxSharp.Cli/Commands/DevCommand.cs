@@ -64,9 +64,14 @@ internal static class DevCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        var managerPod = new DevManagerPod();
+        using var logs = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddProvider(managerPod.LogProvider())
+            .SetMinimumLevel(LogLevel.Information));
 
         var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
+        managerPod.Register(options);
         LocalControlPlane plane;
         try
         {
@@ -102,6 +107,7 @@ internal static class DevCommand
                     logs,
                     kube,
                     stop.Token).ConfigureAwait(false);
+                await DevManagerPod.CreateAsync(kube, stop.Token).ConfigureAwait(false);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
                 Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");

@@ -30,8 +30,11 @@ internal static class GlobalOptions
 
     public static TimeSpan TimeoutOf(ParseResult parse) => ParseDuration(parse.GetValue(Timeout) ?? "5m");
 
-    /// <summary>A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.</summary>
-    public static k8s.Kubernetes Connect(ParseResult parse)
+    /// <summary>
+    /// A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.
+    /// <paramref name="streaming"/> (watches, followed logs) lifts the client's per-request timeout so streams run until cancelled.
+    /// </summary>
+    public static k8s.Kubernetes Connect(ParseResult parse, bool streaming = false)
     {
         var path = parse.GetValue(Kubeconfig);
         if (string.IsNullOrEmpty(path))
@@ -51,6 +54,11 @@ internal static class GlobalOptions
         try
         {
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: string.IsNullOrEmpty(context) ? null : context);
+            if (streaming)
+            {
+                config.HttpClientTimeout = System.Threading.Timeout.InfiniteTimeSpan;
+            }
+
             return new k8s.Kubernetes(config);
         }
         catch (KubeConfigException e)

@@ -11,6 +11,7 @@ root.Subcommands.Add(GlobalOptions.With(ReconcileCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: false)));
 root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: true)));
 root.Subcommands.Add(GlobalOptions.With(EventsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(LogsCommand.Create()));
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

@@ -12,6 +12,8 @@ root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: fals
 root.Subcommands.Add(GlobalOptions.With(SuspendResumeCommand.Create(resume: true)));
 root.Subcommands.Add(GlobalOptions.With(EventsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(LogsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(StatsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(CheckCommand.Create()));
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

@@ -14,6 +14,8 @@ root.Subcommands.Add(GlobalOptions.With(EventsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(LogsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(StatsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(CheckCommand.Create()));
+root.Subcommands.Add(CompletionCommand.Create(root));
+
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

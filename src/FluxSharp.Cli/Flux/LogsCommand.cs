@@ -33,6 +33,7 @@ internal static class LogsCommand
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "displays logs for objects across all namespaces" };
         var since = new Option<string?>("--since") { Description = "only return logs newer than a relative duration like 5s, 2m, or 3h; only one of since-time / since may be used" };
         var sinceTime = new Option<string?>("--since-time") { Description = "only return logs after a specific date (RFC3339); only one of since-time / since may be used" };
+        level.CompletionSources.Add(Levels);
         var command = new Command("logs", "Display formatted logs for the FluxSharp manager") { level, kind, name, follow, tail, fluxNamespace, all, since, sinceTime };
         command.SetAction(async (parse, cancellationToken) =>
         {

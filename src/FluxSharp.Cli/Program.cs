@@ -16,6 +16,11 @@ root.Subcommands.Add(GlobalOptions.With(DeleteCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(BuildCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(DiffCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(TreeCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(EventsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(LogsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(StatsCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(CheckCommand.Create()));
+root.Subcommands.Add(CompletionCommand.Create(root));
 root.Subcommands.Add(DocsCommand.Create(root));
 try
 {

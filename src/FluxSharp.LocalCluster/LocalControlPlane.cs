@@ -122,7 +122,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
         });
         var app = builder.Build();
         var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
-        var handler = new ApiHandler(service, watches, time, logger);
+        var handler = new ApiHandler(service, watches, time, logger) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

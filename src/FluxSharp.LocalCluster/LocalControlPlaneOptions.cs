@@ -23,4 +23,7 @@ public sealed class LocalControlPlaneOptions
 
     /// <summary>Watch events kept for resuming watches; older resourceVersions get 410 Gone.</summary>
     public int WatchHistorySize { get; set; } = 20000;
+
+    /// <summary>Where pods' logs come from (`pods/log`, `kubectl logs`): register a source for each pod run in-process.</summary>
+    public PodLogSources PodLogs { get; } = new();
 }

@@ -66,10 +66,16 @@ internal static class DevCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        // On a terminal the live view redraws in place: only warnings may scroll it.
-        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.View && !Console.IsOutputRedirected ? LogLevel.Warning : LogLevel.Information));
+        // On a terminal the live view redraws in place: only warnings may scroll it (the manager Pod's log keeps everything).
+        var managerPod = new DevManagerPod();
+        using var logs = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddProvider(managerPod.LogProvider())
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, settings.View && !Console.IsOutputRedirected ? LogLevel.Warning : LogLevel.Information)
+            .SetMinimumLevel(LogLevel.Information));
 
         var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
+        managerPod.Register(options);
         LocalControlPlane plane;
         try
         {
@@ -105,6 +111,7 @@ internal static class DevCommand
                     logs,
                     kube,
                     stop.Token).ConfigureAwait(false);
+                await DevManagerPod.CreateAsync(kube, stop.Token).ConfigureAwait(false);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
                 Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");

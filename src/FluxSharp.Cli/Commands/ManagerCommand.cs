@@ -108,7 +108,8 @@ internal static class ManagerCommand
         {
             if (options.JsonLogs)
             {
-                b.AddJsonConsole();
+                // Flux's JSON lines (level, ts, msg, controllerKind, name, namespace): what `fluxsharp logs` reads.
+                b.AddProvider(new FluxJsonLoggerProvider(Console.Out.WriteLine));
             }
             else
             {

@@ -31,8 +31,11 @@ internal static class GlobalOptions
 
     public static TimeSpan TimeoutOf(ParseResult parse) => ParseDuration(parse.GetValue(Timeout) ?? "5m");
 
-    /// <summary>A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.</summary>
-    public static k8s.Kubernetes Connect(ParseResult parse)
+    /// <summary>
+    /// A client for the kubeconfig and context the flags select; a missing file or context is a <see cref="CliException"/>.
+    /// <paramref name="streaming"/> (watches, followed logs) lifts the client's per-request timeout so streams run until cancelled.
+    /// </summary>
+    public static k8s.Kubernetes Connect(ParseResult parse, bool streaming = false)
     {
         // As kubectl: --kubeconfig, else every existing file in $KUBECONFIG merged (the first wins), else ~/.kube/config.
         var flag = parse.GetValue(Kubeconfig);
@@ -52,6 +55,11 @@ internal static class GlobalOptions
         {
             var merged = Merge(files.Select(LoadKubeconfig).ToList());
             var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, currentContext: string.IsNullOrEmpty(context) ? null : context);
+            if (streaming)
+            {
+                config.HttpClientTimeout = System.Threading.Timeout.InfiniteTimeSpan;
+            }
+
             return new k8s.Kubernetes(config);
         }
         catch (KubeConfigException e)

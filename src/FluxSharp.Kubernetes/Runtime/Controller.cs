@@ -106,6 +106,8 @@ public sealed partial class Controller<T> : IDisposable
         }
 
         var obj = KubernetesJson.Deserialize<T>(json.ToJsonString());
+        // Everything logged while reconciling (by any logger of the same factory) carries the object, as Flux's lines do.
+        using var scope = _logger.BeginScope(new ReconcileLogScope(Resource, key, Guid.NewGuid().ToString()));
         var watch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ReconcileTimeout);

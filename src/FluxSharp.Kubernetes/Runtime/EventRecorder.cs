@@ -67,6 +67,16 @@ public sealed partial class EventRecorder
             sink(ev);
         }
 
+        // As Flux's recorder: every event is also a log line (errors for warnings), so `flux logs` tells the same story.
+        if (type == "Warning")
+        {
+            LogWarningEvent(_logger, message);
+        }
+        else
+        {
+            LogNormalEvent(_logger, message);
+        }
+
         var ns = obj.Metadata.NamespaceProperty ?? "default";
         var key = string.Join('\u0001', involved.Uid, type, reason, message);
         try
@@ -109,6 +119,12 @@ public sealed partial class EventRecorder
             LogEventFailed(_logger, reason, obj.Metadata.Name, null, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
+    private static partial void LogNormalEvent(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private static partial void LogWarningEvent(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not record event {Reason} for {Name} ({Status})")]
     private static partial void LogEventFailed(ILogger logger, string reason, string name, System.Net.HttpStatusCode? status, Exception e);

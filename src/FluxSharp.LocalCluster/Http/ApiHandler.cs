@@ -36,6 +36,9 @@ internal sealed partial class ApiHandler
         _logger = logger;
     }
 
+    /// <summary>Serves `pods/{name}/log` from the sources registered for in-process pods.</summary>
+    public PodLogServer PodLogs { get; init; } = new(new PodLogSources(), CancellationToken.None);
+
     private ResourceRegistry Registry => _service.Registry;
 
     public async Task HandleAsync(HttpContext http)
@@ -173,6 +176,12 @@ internal sealed partial class ApiHandler
         {
             var attrs = new Authorization.RequestAttributes(verb, r.Group, r.Plural, req.Subresource, req.Namespace, req.Name, null);
             Authorization.RbacAuthorizer.EnsureAllowed(user, attrs, _rbac);
+        }
+
+        if (req.Subresource == "log")
+        {
+            await PodLogs.ServeAsync(http, verb, _service.Get(r, req.Namespace, req.Name!)).ConfigureAwait(false);
+            return;
         }
 
         if (req.Subresource == "scale")

@@ -38,7 +38,8 @@ internal sealed record ApiRequest(ResourceInfo Resource, string? Namespace, stri
 
         var name = rest.Length > 1 ? rest[1] : null;
         var sub = rest.Length > 2 ? rest[2] : null;
-        if (sub is not null && !(sub == "status" && resource.HasStatus) && !(sub == "scale" && resource.Scale is not null) && !(sub == "finalize" && resource.Plural == "namespaces" && group.Length == 0))
+        if (sub is not null && !(sub == "status" && resource.HasStatus) && !(sub == "scale" && resource.Scale is not null) && !(sub == "finalize" && resource.Plural == "namespaces" && group.Length == 0)
+            && !(sub == "log" && resource.Plural == "pods" && group.Length == 0))
         {
             return null;
         }

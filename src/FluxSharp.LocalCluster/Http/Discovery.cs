@@ -74,6 +74,11 @@ internal static class Discovery
                 list.Add(new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = string.Empty, ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = Strings(["get", "patch", "update"]) });
             }
 
+            if (r.Group.Length == 0 && r.Plural == "pods")
+            {
+                list.Add(new JsonObject { ["name"] = "pods/log", ["singularName"] = string.Empty, ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = Strings(["get"]) });
+            }
+
             if (r.Scale is not null)
             {
                 list.Add(new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = string.Empty, ["namespaced"] = r.Namespaced, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = Strings(["get", "patch", "update"]) });
@@ -128,6 +133,11 @@ internal static class Discovery
                     if (r.Scale is not null)
                     {
                         subs.Add(new JsonObject { ["subresource"] = "scale", ["responseKind"] = new JsonObject { ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale" }, ["verbs"] = Strings(["get", "patch", "update"]) });
+                    }
+
+                    if (r.Group.Length == 0 && r.Plural == "pods")
+                    {
+                        subs.Add(new JsonObject { ["subresource"] = "log", ["responseKind"] = new JsonObject { ["group"] = string.Empty, ["version"] = "v1", ["kind"] = "Pod" }, ["verbs"] = Strings(["get"]) });
                     }
 
                     if (subs.Count > 0)

@@ -37,7 +37,9 @@ public sealed partial class QuickstartTests : IDisposable
         var use = Block("quickstart:use");
 
         using var dev = StartBackground(clone, devLine.Replace("dotnet run --project src/FluxSharp.Cli --", Fluxsharp, StringComparison.Ordinal));
-        await WaitForFileAsync(Path.Combine(clone, ".fluxsharp", "kubeconfig"), dev);
+        // As a user does: the second terminal starts once dev says it is up.
+        await WaitForOutputAsync("Ctrl-C stops", dev);
+        Assert.True(File.Exists(Path.Combine(clone, ".fluxsharp", "kubeconfig")), dev.Output);
 
         var result = await RunScriptAsync(clone, ReplaceAlias(use));
         Assert.True(result.ExitCode == 0, $"quickstart failed (exit {result.ExitCode}):\n{result.Output}\n--- dev ---\n{dev.Output}");
@@ -162,12 +164,12 @@ public sealed partial class QuickstartTests : IDisposable
 
     private static Background StartBackground(string cwd, string command) => new(cwd, command);
 
-    private static async Task WaitForFileAsync(string path, Background process)
+    private static async Task WaitForOutputAsync(string text, Background process)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!File.Exists(path))
+        while (!process.Output.Contains(text, StringComparison.Ordinal))
         {
-            Assert.False(process.HasExited, $"exited before writing {path}:\n{process.Output}");
+            Assert.False(process.HasExited, $"exited before printing {text}:\n{process.Output}");
             await Task.Delay(100, timeout.Token);
         }
     }

@@ -61,7 +61,8 @@ public sealed class ResourceClient
     {
         var kube = _kube as k8s.Kubernetes ?? throw new NotSupportedException($"watching {Resource} needs a k8s.Kubernetes client");
         var seconds = (int)Math.Max(1, timeout.TotalSeconds);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kube.BaseUri, WatchPath(ns, resourceVersion, seconds)));
+        // Appended, not resolved: a server URL with a path (a proxy's https://host/k8s/clusters/c-1) keeps it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kube.BaseUri.AbsoluteUri.TrimEnd('/') + "/" + WatchPath(ns, resourceVersion, seconds)));
         if (kube.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);

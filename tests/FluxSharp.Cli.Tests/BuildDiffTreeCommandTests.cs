@@ -104,6 +104,45 @@ public sealed class BuildKustomizationDryRunTests
     }
 
     [Fact]
+    public async Task SymlinksLeavingTheDirectoryAreSkippedAndAPathThroughASymlinkBuilds()
+    {
+        var temp = Path.Combine(Path.GetTempPath(), $"fluxsharp-links-{Guid.NewGuid():N}");
+        var dir = Path.Combine(temp, "app");
+        var outside = Path.Combine(temp, "outside");
+        Directory.CreateDirectory(Path.Combine(dir, "real"));
+        Directory.CreateDirectory(outside);
+        try
+        {
+            // No kustomization.yaml: the generated one lists every manifest, a symlinked one leading outside too.
+            await File.WriteAllTextAsync(Path.Combine(outside, "secret.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: outside\n  namespace: default\nstringData:\n  token: outside-value\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "real", "cm.txt"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inside\n  namespace: default\n");
+            File.CreateSymbolicLink(Path.Combine(dir, "leak.yaml"), Path.Combine(outside, "secret.yaml"));
+            File.CreateSymbolicLink(Path.Combine(dir, "inside.yaml"), Path.Combine("real", "cm.txt"));
+            var ks = Path.Combine(temp, "ks.yaml");
+            await File.WriteAllTextAsync(ks, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n");
+
+            var result = await FluxResult.RunAsync("build", "ks", "app", "--path", dir, "--kustomization-file", ks, "--dry-run", "--kubeconfig", NoCluster);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Equal($"⚠️ skipped symlink {Path.Combine(dir, "leak.yaml")}: it points outside {dir}\n", result.Stderr);
+            // The link inside the directory is followed (to the copy); the one outside never read.
+            Assert.Contains("kind: ConfigMap\nmetadata:\n  labels:\n    kustomize.toolkit.fluxcd.io/name: app\n    kustomize.toolkit.fluxcd.io/namespace: flux-system\n  name: inside\n", result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("outside", result.Stdout, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "kustomization.yaml")));
+
+            // --path through a symlink into the git checkout: git's own place for it, so ../base still resolves.
+            var overlay = Path.Combine(temp, "overlay");
+            Directory.CreateSymbolicLink(overlay, Path.Combine(BuildSamples.Sample, "overlay"));
+            var linked = await FluxResult.RunAsync("build", "ks", "app", "--path", overlay, "--kustomization-file", Path.Combine(BuildSamples.Sample, "app.yaml"), "--dry-run", "--kubeconfig", NoCluster);
+            Assert.True(linked.ExitCode == 0, linked.Stderr);
+            BuildSamples.AssertGolden("build-kustomization-dry-run.yaml", linked.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task BadInputIsOneLineAndExitCode1()
     {
         var overlay = Path.Combine(BuildSamples.Sample, "overlay");
@@ -253,6 +292,38 @@ public sealed class KustomizationBuildDiffTreeTests(FluxDevFixture dev) : IClass
 
         var yaml = await dev.RunAsync("tree", "ks", "flux-system", "-o", "yaml", "--compact");
         Assert.Equal("resource:\n  GroupKind:\n    Group: kustomize.toolkit.fluxcd.io\n    Kind: Kustomization\n  Name: flux-system\n  Namespace: flux-system\n\n", yaml.Stdout);
+    }
+
+    [Fact]
+    public async Task TreeExpandsAKustomizationAppliedByAnother()
+    {
+        // tree-parent applies the Kustomization tree-child, which applies a ConfigMap (testdata/tree-nested, from the synced checkout).
+        var create = await dev.RunAsync("create", "ks", "tree-parent", "--source", "GitRepository/flux-system", "--path", "./tests/FluxSharp.Cli.Tests/testdata/tree-nested/parent", "--prune", "--interval", "1h", "--timeout", "90s");
+        Assert.True(create.ExitCode == 0, create.Stderr);
+        try
+        {
+            var child = await dev.RunAsync("reconcile", "ks", "tree-child", "--timeout", "90s");
+            Assert.True(child.ExitCode == 0, child.Stderr);
+
+            var tree = await dev.RunAsync("tree", "ks", "tree-parent");
+            Assert.True(tree.ExitCode == 0, tree.Stderr);
+            Assert.Equal(
+                "Kustomization/flux-system/tree-parent\n└── Kustomization/flux-system/tree-child\n    └── ConfigMap/flux-system/tree-child\n\n",
+                tree.Stdout);
+
+            var compact = await dev.RunAsync("tree", "ks", "tree-parent", "--compact");
+            Assert.Equal("Kustomization/flux-system/tree-parent\n└── Kustomization/flux-system/tree-child\n\n", compact.Stdout);
+
+            var json = await dev.RunAsync("tree", "ks", "tree-parent", "-o", "json");
+            Assert.Equal(0, json.ExitCode);
+            var nested = JsonNode.Parse(json.Stdout)!["resources"]![0]!;
+            Assert.Equal("tree-child", (string?)nested["resource"]?["Name"]);
+            Assert.Equal("ConfigMap", (string?)nested["resources"]?[0]?["resource"]?["GroupKind"]?["Kind"]);
+        }
+        finally
+        {
+            await ManagerProcess.KubectlAsync(dev.Kubeconfig, "delete", "kustomization", "tree-parent", "-n", "flux-system", "--wait=false");
+        }
     }
 
     [Fact]

@@ -117,6 +117,11 @@ internal static class DiffCommand
             // An unparsable inventory id.
             throw new CliException(e.Message);
         }
+        catch (HttpRequestException e)
+        {
+            // The cluster went away after the Kustomization was read.
+            throw new CliException(e.Message);
+        }
 
         if (!changed)
         {

@@ -135,10 +135,20 @@ internal sealed class LocalBuild
             }
         }
 
-        var scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fluxsharp-build", Guid.NewGuid().ToString("N"));
+        // Private (0700): the copy may hold plain Secret manifests.
+        var scratch = Directory.CreateTempSubdirectory("fluxsharp-build-").FullName;
         try
         {
-            var (root, relative) = await CopySourceAsync(dir, scratch, cancellationToken).ConfigureAwait(false);
+            string root, relative;
+            try
+            {
+                (root, relative) = await CopySourceAsync(dir, scratch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"failed to copy {dir} for the build: {e.Message}");
+            }
+
             var options = new KustomizeBuildOptions { StrictSubstitutions = strict, Timeout = timeout };
             var result = await KustomizeBuilder.BuildAsync(root, ks.Spec with { Path = relative }, variables, options, cancellationToken).ConfigureAwait(false);
             var objects = result.Objects.ToList();
@@ -153,12 +163,9 @@ internal sealed class LocalBuild
         {
             try
             {
-                if (Directory.Exists(scratch))
-                {
-                    Directory.Delete(scratch, recursive: true);
-                }
+                Directory.Delete(scratch, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A leftover temp dir is harmless.
             }
@@ -175,43 +182,94 @@ internal sealed class LocalBuild
     private static async Task<(string Root, string Relative)> CopySourceAsync(string dir, string scratch, CancellationToken cancellationToken)
     {
         var top = (await GitAsync(dir, ["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false))?.Trim();
-        var files = top is null ? null : await GitAsync(top, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancellationToken).ConfigureAwait(false);
-        if (top is null || files is null)
+        // git's own view of where dir is in the checkout: right when a symlink leads to dir (top is a resolved path, dir may not be).
+        var prefix = top is null ? null : (await GitAsync(dir, ["rev-parse", "--show-prefix"], cancellationToken).ConfigureAwait(false))?.TrimEnd('\n');
+        var files = prefix is null ? null : await GitAsync(top!, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancellationToken).ConfigureAwait(false);
+        if (files is null)
         {
-            CopyDirectory(dir, scratch);
+            new ScratchCopy(dir, scratch).Directory(string.Empty);
             return (scratch, ".");
         }
 
-        top = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(top));
+        var copy = new ScratchCopy(top!, scratch);
         foreach (var file in files.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
-            var from = System.IO.Path.Combine(top, file);
-            if (File.Exists(from))
-            {
-                var to = System.IO.Path.Combine(scratch, file);
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
-                File.Copy(from, to);
-            }
+            copy.Entry(file);
         }
 
-        var relative = System.IO.Path.GetRelativePath(top, dir);
+        var relative = prefix!.TrimEnd('/');
+        if (relative.Length == 0)
+        {
+            return (scratch, ".");
+        }
+
         if (!Directory.Exists(System.IO.Path.Combine(scratch, relative)))
         {
             // A directory git ignores (or an empty one): build what is on disk.
-            CopyDirectory(dir, System.IO.Path.Combine(scratch, relative));
+            copy.Directory(relative);
         }
 
         return (scratch, relative);
     }
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>
+    /// Copies files from a source root into the scratch root. Symlinks are kept as links when they point inside the
+    /// root and skipped with a warning when they leave it: kustomize reads nothing outside its root, and a copied
+    /// link target would smuggle an outside file (or a loop) into the build.
+    /// </summary>
+    private sealed class ScratchCopy(string root, string scratch)
     {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        private readonly string _root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root));
+
+        /// <summary>The file or symlink at <paramref name="relative"/> under the root; anything else (a submodule git lists) is not in the artifact.</summary>
+        public void Entry(string relative)
         {
-            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            var from = System.IO.Path.Combine(_root, relative);
+            var info = new FileInfo(from);
+            if (info.LinkTarget is { } target)
+            {
+                Link(relative, target);
+            }
+            else if (info.Exists)
+            {
+                var to = System.IO.Path.Combine(scratch, relative);
+                System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+                info.CopyTo(to);
+            }
+        }
+
+        /// <summary>Everything under the directory at <paramref name="relative"/>, without following symlinked directories.</summary>
+        public void Directory(string relative)
+        {
+            System.IO.Directory.CreateDirectory(System.IO.Path.Combine(scratch, relative));
+            foreach (var entry in new DirectoryInfo(System.IO.Path.Combine(_root, relative)).EnumerateFileSystemInfos())
+            {
+                var child = System.IO.Path.Combine(relative, entry.Name);
+                if (entry is DirectoryInfo && entry.LinkTarget is null)
+                {
+                    Directory(child);
+                }
+                else
+                {
+                    Entry(child);
+                }
+            }
+        }
+
+        private void Link(string relative, string target)
+        {
+            var linkDir = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_root, relative))!;
+            var resolved = System.IO.Path.GetFullPath(target, linkDir);
+            if (resolved != _root && !resolved.StartsWith(_root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                Warning($"skipped symlink {System.IO.Path.Combine(_root, relative)}: it points outside {_root}");
+                return;
+            }
+
+            // The same link inside the scratch root: it resolves to the copy, never to the original.
+            var to = System.IO.Path.Combine(scratch, relative);
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+            File.CreateSymbolicLink(to, System.IO.Path.GetRelativePath(linkDir, resolved));
         }
     }
 

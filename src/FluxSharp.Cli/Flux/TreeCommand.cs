@@ -30,7 +30,7 @@ internal static class TreeCommand
             var client = new ResourceClient(kube, FluxKind.Kustomization.Resource);
             var root = await FluxKind.Kustomization.GetAsync(client, ns, parse.GetValue(name)!, token).ConfigureAwait(false);
             var tree = new Node(new ObjectRef(KustomizeGroup.Name, Kustomization.KindName, FluxKind.NamespaceOf(root), FluxKind.NameOf(root)));
-            await AddInventoryAsync(client, tree, root, parse.GetValue(compact), token).ConfigureAwait(false);
+            await AddInventoryAsync(client, tree, root, parse.GetValue(compact), [tree.Resource], token).ConfigureAwait(false);
             Console.Out.Write(parse.GetValue(output) switch
             {
                 "json" => tree.ToJson().ToJsonString(Indented) + "\n",
@@ -41,7 +41,8 @@ internal static class TreeCommand
         return new Command("tree", "Print the resources reconciled by Flux") { ks };
     }
 
-    private static async Task AddInventoryAsync(ResourceClient client, Node parent, JsonObject ks, bool compact, CancellationToken cancellationToken)
+    /// <summary>Adds <paramref name="ks"/>'s inventory under <paramref name="parent"/>; <paramref name="expanding"/> holds the Kustomizations above it.</summary>
+    private static async Task AddInventoryAsync(ResourceClient client, Node parent, JsonObject ks, bool compact, HashSet<ObjectRef> expanding, CancellationToken cancellationToken)
     {
         var self = parent.Resource;
         var remote = ks["spec"]?["kubeConfig"] is not null;
@@ -55,7 +56,8 @@ internal static class TreeCommand
 
             var child = parent.Add(r);
             // A Kustomization applying to another cluster lists objects there: their inventories are not ours to read.
-            if (r.Group == KustomizeGroup.Name && r.Kind == Kustomization.KindName && !remote)
+            // Two Kustomizations applying each other would expand forever: a Kustomization already above is a leaf.
+            if (r.Group == KustomizeGroup.Name && r.Kind == Kustomization.KindName && !remote && expanding.Add(r))
             {
                 JsonObject nested;
                 try
@@ -67,7 +69,8 @@ internal static class TreeCommand
                     throw new CliException($"failed to find object: {e.Message}");
                 }
 
-                await AddInventoryAsync(client, child, nested, compact, cancellationToken).ConfigureAwait(false);
+                await AddInventoryAsync(client, child, nested, compact, expanding, cancellationToken).ConfigureAwait(false);
+                expanding.Remove(r);
             }
         }
     }

@@ -204,8 +204,7 @@ public sealed partial class ResourceApplier
         options ??= new ApplyOptions();
         var p = await PrepareAsync(obj, cancellationToken).ConfigureAwait(false);
         var live = await GetLiveAsync(p, cancellationToken).ConfigureAwait(false);
-        if (Ownership.AnyInMetadata(p.Object, options.ExclusionSelector) || Ownership.AnyInMetadata(live, options.ExclusionSelector)
-            || (live is not null && Ownership.AnyInMetadata(p.Object, options.IfNotPresentSelector)))
+        if (IsSkipped(p.Object, live, options))
         {
             return new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Skipped), null, null);
         }
@@ -368,8 +367,7 @@ public sealed partial class ResourceApplier
     private async Task<Plan> PlanAsync(Prepared p, ApplyOptions options, CancellationToken cancellationToken)
     {
         var live = await GetLiveAsync(p, cancellationToken).ConfigureAwait(false);
-        if (Ownership.AnyInMetadata(p.Object, options.ExclusionSelector) || Ownership.AnyInMetadata(live, options.ExclusionSelector)
-            || (live is not null && Ownership.AnyInMetadata(p.Object, options.IfNotPresentSelector)))
+        if (IsSkipped(p.Object, live, options))
         {
             return new Plan(p, ChangeAction.Skipped);
         }
@@ -434,6 +432,11 @@ public sealed partial class ResourceApplier
 
         return new Plan(p, patched || HasDrifted(live, dryRun) ? ChangeAction.Configured : ChangeAction.Unchanged);
     }
+
+    /// <summary>Excluded by label or annotation (reconcile disabled, ssa ignore), or already there and marked ifnotpresent.</summary>
+    private static bool IsSkipped(JsonObject obj, JsonObject? live, ApplyOptions options) =>
+        Ownership.AnyInMetadata(obj, options.ExclusionSelector) || Ownership.AnyInMetadata(live, options.ExclusionSelector)
+        || (live is not null && Ownership.AnyInMetadata(obj, options.IfNotPresentSelector));
 
     private async Task<JsonObject?> GetLiveAsync(Prepared p, CancellationToken cancellationToken)
     {

@@ -35,6 +35,17 @@ catch (CliException e)
     Log.Failure(e.Message);
     return 1;
 }
+catch (TaskCanceledException e) when (e.InnerException is TimeoutException timeout)
+{
+    // The client's own per-request limit (not --timeout): the API server took too long to answer.
+    Log.Failure($"the API server did not answer: {timeout.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    // Ctrl-C (or SIGTERM) cancelled the command: it stops quietly with the shell's code for an interrupt.
+    return 130;
+}
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     // Bad input is the user's to fix: one line saying what, no stack trace.

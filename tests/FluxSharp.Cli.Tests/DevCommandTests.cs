@@ -215,8 +215,9 @@ internal sealed class DevProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Sends a signal (2 SIGINT as Ctrl-C, 15 SIGTERM) to a process.</summary>
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+    internal static extern int Kill(int pid, int signal);
 
 #if DEBUG
     private const string Configuration = "Debug";

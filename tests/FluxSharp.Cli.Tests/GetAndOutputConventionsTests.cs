@@ -102,6 +102,10 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
 
         Assert.False(watch.HasExited, watch.Stderr);
 
+        // Ctrl-C ends the watch at once, cleanly.
+        Assert.Equal(0, await watch.InterruptAsync());
+        Assert.Equal(string.Empty, watch.Stderr);
+
         var all = await dev.RunAsync("get", "all", "--watch");
         Assert.Equal(1, all.ExitCode);
         Assert.StartsWith("✗ expected a single resource type, but found all", all.Stderr, StringComparison.Ordinal);
@@ -201,24 +205,69 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
             Assert.True(resume.ExitCode == 0, resume.Stderr);
         }
 
-        var dead = Path.Combine(Path.GetTempPath(), $"fluxsharp-dead-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(dead, """
+    }
+
+    [Fact]
+    public async Task AWaitOnAServerThatNeverAnswersEndsAtTimeoutOrCtrlC()
+    {
+        // A server that accepts connections and never answers: only --timeout or Ctrl-C can end the wait.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        using var stopAccepting = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stopAccepting.IsCancellationRequested)
+            {
+                var client = await silent.AcceptTcpClientAsync(stopAccepting.Token);
+                lock (held)
+                {
+                    held.Add(client);
+                }
+            }
+        });
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"fluxsharp-silent-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(kubeconfig, $$$"""
             apiVersion: v1
             kind: Config
-            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:{{{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}}}"}}]
             contexts: [{name: c, context: {cluster: c, user: u}}]
             users: [{name: u, user: {token: t}}]
             current-context: c
             """);
         try
         {
-            var unreachable = await FluxResult.RunAsync("get", "all", "--kubeconfig", dead, "--timeout", "10s");
-            Assert.Equal(1, unreachable.ExitCode);
-            Assert.Matches("^✗ unable to connect to the cluster: .*; is `fluxsharp dev` running\\? check --kubeconfig/KUBECONFIG\n$", unreachable.Stderr);
+            var timedOut = await FluxResult.RunAsync("reconcile", "ks", "flux-system", "--kubeconfig", kubeconfig, "--timeout", "1s");
+            Assert.Equal((1, "✗ timed out after 1s waiting for the condition\n"), (timedOut.ExitCode, timedOut.Stderr));
+
+            var before = Held();
+            await using var waiting = RunningFlux.Start("reconcile", "ks", "flux-system", "--kubeconfig", kubeconfig, "--timeout", "10m");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Held() == before && DateTime.UtcNow < deadline)
+            {
+                // Until its request is in, left unanswered.
+                await Task.Delay(50);
+            }
+
+            Assert.True(Held() > before, waiting.Stderr);
+            // Ctrl-C: no stack trace, the shell's exit code for an interrupt.
+            Assert.Equal(130, await waiting.InterruptAsync());
+            Assert.Equal(string.Empty, waiting.Stderr);
         }
         finally
         {
-            File.Delete(dead);
+            await stopAccepting.CancelAsync();
+            await accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            held.ForEach(c => c.Dispose());
+            File.Delete(kubeconfig);
+        }
+
+        int Held()
+        {
+            lock (held)
+            {
+                return held.Count;
+            }
         }
     }
 
@@ -330,6 +379,14 @@ internal sealed class RunningFlux : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline && !_process.HasExited, $"stdout:\n{Stdout}\nstderr:\n{Stderr}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Ctrl-C: sends SIGINT and returns the exit code (it must exit within 30 seconds).</summary>
+    public async Task<int> InterruptAsync()
+    {
+        Assert.Equal(0, DevProcess.Kill(_process.Id, 2));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

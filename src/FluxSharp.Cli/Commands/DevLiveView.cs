@@ -84,7 +84,8 @@ internal static class DevLiveView
             // Ctrl-C: dev is stopping.
         }
 
-        await Task.WhenAll(informers).ConfigureAwait(false);
+        // Cancelled informers may end in OperationCanceledException; dev must still go on to stop the controllers.
+        await Task.WhenAll(informers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Redraws the table over the one drawn before (<paramref name="previousLines"/> lines up); returns its height.</summary>

@@ -39,7 +39,7 @@ internal static class DocsCommand
         var index = new StringBuilder();
         index.Append("# fluxsharp command reference\n\n")
             .Append("Generated from the command definitions by `fluxsharp docs docs/cli` (a test keeps it in step).\n")
-            .Append("Exit codes: 0 success, 1 failure (`✗ message` on stderr), 2 bad usage (unknown command or flag, bad flag value).\n\n")
+            .Append("Exit codes: 0 success, 1 failure (`✗ message` on stderr), 2 bad usage (unknown command or flag, bad flag value), 130 interrupted (Ctrl-C).\n\n")
             .Append("| command | what it does |\n|---|---|\n");
         foreach (var group in groups)
         {

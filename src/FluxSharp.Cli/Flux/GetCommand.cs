@@ -247,7 +247,8 @@ internal static partial class GetCommand
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await running.ConfigureAwait(false);
+            // A cancelled informer may end in OperationCanceledException (e.g. stopped while backing off from a lost server).
+            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         return 0;

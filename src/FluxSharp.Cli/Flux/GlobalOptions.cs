@@ -66,9 +66,17 @@ internal static class GlobalOptions
         {
             throw new CliException(context is not null && e.Message.Contains(context, StringComparison.Ordinal)
                 ? $"context \"{context}\" does not exist in kubeconfig \"{path}\""
-                : $"invalid kubeconfig \"{path}\": {e.Message}");
+                : Invalid(path, e));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            // A certificate file that is missing or unreadable, or *-data that is not base64 PEM.
+            throw new CliException(Invalid(path, e));
         }
     }
+
+    /// <summary>One line: the client's message for a failed exec plugin goes on with a stack trace.</summary>
+    private static string Invalid(string path, Exception e) => $"invalid kubeconfig \"{path}\": {e.Message.Trim().Split('\n')[0].TrimEnd('\r')}";
 
     /// <summary>
     /// Reads a kubeconfig with a plain YamlDotNet deserializer: the client's own loader initialises its YAML support for
@@ -84,7 +92,8 @@ internal static class GlobalOptions
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new KubeConfigException($"line {e.Start.Line}: {e.Message}");
+            // A value of the wrong type says "Exception during deserialization"; what was wrong is the inner message.
+            throw new KubeConfigException($"line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
         }
 
         var dir = file.DirectoryName ?? ".";

@@ -116,7 +116,16 @@ public sealed partial class Informer
 #pragma warning restore CA1031
             {
                 LogWatchFailed(_logger, _client.Resource.ToString(), backoff, e);
-                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped while backing off: a normal end, as when stopped while watching.
+                    return;
+                }
+
                 backoff = Min(backoff * 2, TimeSpan.FromSeconds(30));
                 resourceVersion = null;
             }

@@ -4,8 +4,8 @@ using k8s.Models;
 namespace FluxSharp.LocalCluster.Tests.Client;
 
 /// <summary>
-/// What a delete answers: the deleted object for the kinds whose typed client expects it (Pods, as the real server's
-/// ReturnDeletedObject), a Status for the others.
+/// A delete answers with the deleted object for the kinds whose typed client expects it (Pods, as the real server's
+/// ReturnDeletedObject); other kinds answer with a Status (see TypedResourceTests).
 /// </summary>
 public sealed class PodDeletionTests(ClientFixture fx) : IClassFixture<ClientFixture>
 {
@@ -29,15 +29,5 @@ public sealed class PodDeletionTests(ClientFixture fx) : IClassFixture<ClientFix
         var dry = await fx.Client.CoreV1.DeleteNamespacedPodAsync("kept", ns, dryRun: "All");
         Assert.Equal("kept", dry.Metadata.Name);
         Assert.Equal("kept", (await fx.Client.CoreV1.ReadNamespacedPodAsync("kept", ns)).Metadata.Name);
-    }
-
-    [Fact]
-    public async Task DeletingAConfigMapAnswersWithAStatus()
-    {
-        var ns = await fx.NewClientNamespaceAsync("cmdel");
-        await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" } }, ns);
-        var status = await fx.Client.CoreV1.DeleteNamespacedConfigMapAsync("settings", ns);
-        Assert.Equal("Success", status.Status);
-        Assert.Equal("settings", status.Details.Name);
     }
 }

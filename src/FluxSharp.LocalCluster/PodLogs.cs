@@ -52,6 +52,18 @@ public sealed class PodLogBuffer
 
     public int Capacity { get; }
 
+    /// <summary>Readers following the log now (each gone once its request ends).</summary>
+    internal int FollowerCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _followers.Count;
+            }
+        }
+    }
+
     /// <summary>Appends a line (a text with newlines is several lines); the oldest line goes when the buffer is full.</summary>
     public void Write(string text)
     {
@@ -70,7 +82,8 @@ public sealed class PodLogBuffer
 
                 foreach (var follower in _followers)
                 {
-                    // Unbounded: a slow reader costs memory, never blocks the writer (the manager's logging).
+                    // Never blocks the writer (the manager's logging): a follower that falls a whole buffer behind
+                    // loses its oldest unread lines, as a slow reader of a rotated log does.
                     follower.Writer.TryWrite(line);
                 }
             }
@@ -88,7 +101,7 @@ public sealed class PodLogBuffer
             backlog = [.. _lines];
             if (query.Follow)
             {
-                next = Channel.CreateUnbounded<PodLogLine>(new UnboundedChannelOptions { SingleReader = true });
+                next = Channel.CreateBounded<PodLogLine>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
                 _followers.Add(next);
             }
         }

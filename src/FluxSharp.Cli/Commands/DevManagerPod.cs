@@ -34,7 +34,7 @@ internal sealed class DevManagerPod
     /// <summary>The control plane serves the Pod's log from the buffer.</summary>
     public void Register(LocalControlPlaneOptions options) => options.PodLogs.Register(Namespace, Name, _log.ReadAsync);
 
-    /// <summary>Creates the Pod (or keeps the one a previous run left) and marks it Running and Ready.</summary>
+    /// <summary>Creates the Pod afresh (a restarted dev is a restarted Pod: new uid, start time and image) and marks it Running and Ready.</summary>
     public static async Task CreateAsync(IKubernetes kube, CancellationToken cancellationToken)
     {
         try
@@ -57,14 +57,15 @@ internal sealed class DevManagerPod
         };
         try
         {
-            await kube.CoreV1.CreateNamespacedPodAsync(pod, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The Pod a previous run left (state is kept) belongs to a process that is gone.
+            await kube.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, gracePeriodSeconds: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            // Kept from the last run (state is kept): the same Pod, running again.
-            var labels = new V1Pod { Metadata = new V1ObjectMeta { Labels = Labels.ToDictionary() } };
-            await kube.CoreV1.PatchNamespacedPodAsync(new V1Patch(KubernetesJson.Serialize(labels), V1Patch.PatchType.MergePatch), Name, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // First start.
         }
+
+        await kube.CoreV1.CreateNamespacedPodAsync(pod, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var now = DateTime.UtcNow;
         V1PodCondition Condition(string type) => new() { Type = type, Status = "True", LastTransitionTime = now };

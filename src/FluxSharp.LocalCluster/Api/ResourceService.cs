@@ -296,7 +296,7 @@ public sealed class ResourceService
             {
                 if (dryRun)
                 {
-                    return (SuccessStatus(r, live), HttpStatusCode.OK);
+                    return (DeletedResponse(r, live), HttpStatusCode.OK);
                 }
 
                 var removed = _store.TryDelete(ResourceRegistry.StorageKey(r), Obj.Namespace(live), name, Obj.ResourceVersion(live), out var conflict);
@@ -310,7 +310,7 @@ public sealed class ResourceService
                     throw NotFound(r, name);
                 }
 
-                return (SuccessStatus(r, removed), HttpStatusCode.OK);
+                return (DeletedResponse(r, removed), HttpStatusCode.OK);
             }
 
             if (deleting && finalizers.SequenceEqual(Obj.Finalizers(live)))
@@ -742,6 +742,9 @@ public sealed class ResourceService
     }
 
     private static string? NsFor(ResourceInfo r, string? ns) => r.Namespaced ? ns : null;
+
+    private static JsonObject DeletedResponse(ResourceInfo r, JsonObject removed) =>
+        r.ReturnsDeletedObject ? ForVersion(removed, r) : SuccessStatus(r, removed);
 
     private static JsonObject SuccessStatus(ResourceInfo r, JsonObject removed) => new()
     {

@@ -9,7 +9,7 @@ internal static class BuiltinResources
     {
         var list = new List<ResourceInfo>();
 
-        void Add(string group, string version, string kind, string plural, bool namespaced, string[]? shortNames = null, bool status = false, bool scale = false, string[]? categories = null, string[]? verbs = null)
+        void Add(string group, string version, string kind, string plural, bool namespaced, string[]? shortNames = null, bool status = false, bool scale = false, string[]? categories = null, string[]? verbs = null, bool deletedObject = false)
         {
             list.Add(new ResourceInfo
             {
@@ -23,27 +23,29 @@ internal static class BuiltinResources
                 Categories = categories ?? [],
                 HasStatus = status,
                 Scale = scale ? new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector") : null,
+                ReturnsDeletedObject = deletedObject,
                 Verbs = verbs ?? ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
                 Schema = Api.Seams.BuiltinSchema(group, version, kind),
             });
         }
 
         string[] all = ["all"];
+        // deletedObject: the kinds whose delete answers with the object, as their typed clients expect (DeleteNamespacedPod returns a V1Pod).
         Add("", "v1", "Namespace", "namespaces", false, ["ns"], status: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"]);
         Add("", "v1", "ConfigMap", "configmaps", true, ["cm"]);
         Add("", "v1", "Secret", "secrets", true);
-        Add("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"]);
-        Add("", "v1", "Service", "services", true, ["svc"], status: true, categories: all);
+        Add("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"], deletedObject: true);
+        Add("", "v1", "Service", "services", true, ["svc"], status: true, categories: all, deletedObject: true);
         Add("", "v1", "Endpoints", "endpoints", true, ["ep"]);
-        Add("", "v1", "Pod", "pods", true, ["po"], status: true, categories: all);
-        Add("", "v1", "PodTemplate", "podtemplates", true);
+        Add("", "v1", "Pod", "pods", true, ["po"], status: true, categories: all, deletedObject: true);
+        Add("", "v1", "PodTemplate", "podtemplates", true, deletedObject: true);
         Add("", "v1", "ReplicationController", "replicationcontrollers", true, ["rc"], status: true, scale: true, categories: all);
         Add("", "v1", "Event", "events", true, ["ev"]);
-        Add("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"], status: true);
-        Add("", "v1", "PersistentVolume", "persistentvolumes", false, ["pv"], status: true);
+        Add("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"], status: true, deletedObject: true);
+        Add("", "v1", "PersistentVolume", "persistentvolumes", false, ["pv"], status: true, deletedObject: true);
         Add("", "v1", "Node", "nodes", false, ["no"], status: true);
         Add("", "v1", "LimitRange", "limitranges", true, ["limits"]);
-        Add("", "v1", "ResourceQuota", "resourcequotas", true, ["quota"], status: true);
+        Add("", "v1", "ResourceQuota", "resourcequotas", true, ["quota"], status: true, deletedObject: true);
         Add("apps", "v1", "Deployment", "deployments", true, ["deploy"], status: true, scale: true, categories: all);
         Add("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], status: true, scale: true, categories: all);
         Add("apps", "v1", "StatefulSet", "statefulsets", true, ["sts"], status: true, scale: true, categories: all);
@@ -66,7 +68,7 @@ internal static class BuiltinResources
         list[^1] = list[^1] with { SharedStorageKey = "/events", StorageVersion = false };
         Add("coordination.k8s.io", "v1", "Lease", "leases", true);
         Add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], status: true);
-        Add("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"]);
+        Add("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"], deletedObject: true);
         Add("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, ["pc"]);
         Add("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false);
         Add("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false);

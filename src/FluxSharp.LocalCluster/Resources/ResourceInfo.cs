@@ -35,6 +35,12 @@ public sealed record ResourceInfo
 
     public ScaleSubresource? Scale { get; init; }
 
+    /// <summary>
+    /// A delete that removes the object answers with the object rather than a Status (the real server's
+    /// ReturnDeletedObject, e.g. Pods): typed clients deserialize the answer as the kind.
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     /// <summary>True for the version objects are stored in (CRDs with several versions).</summary>
     public bool StorageVersion { get; init; } = true;
 

@@ -56,13 +56,44 @@ public sealed class PodLogTests(PodLogFixture fixture) : IClassFixture<PodLogFix
         fixture.PodLogs.Register(ns, "app", log.ReadAsync);
         log.Write("before");
 
-        using var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
-        using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/pods/app/log?follow=true", HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Assert.Equal("before", await reader.ReadLineAsync(timeout.Token));
-        log.Write("after");
-        Assert.Equal("after", await reader.ReadLineAsync(timeout.Token));
+        using (var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl })
+        {
+            using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/pods/app/log?follow=true", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            Assert.Equal("before", await reader.ReadLineAsync(timeout.Token));
+            log.Write("after");
+            Assert.Equal("after", await reader.ReadLineAsync(timeout.Token));
+            Assert.Equal(1, log.FollowerCount);
+        }
+
+        // The client closed the connection: the server stops following and the buffer forgets the reader.
+        await Eventually.WaitAsync(() => log.FollowerCount == 0, what: "the follower is gone");
+    }
+
+    [Fact]
+    public async Task AFollowerThatFallsBehindKeepsOnlyTheNewestBufferOfLines()
+    {
+        var log = new PodLogBuffer(capacity: 3);
+        log.Write("first");
+        await using var follower = log.ReadAsync(new PodLogQuery(Follow: true, TailLines: null, Since: null)).GetAsyncEnumerator();
+        Assert.True(await follower.MoveNextAsync());
+        Assert.Equal("first", follower.Current.Text);
+
+        // Ten lines while the reader reads none: it is sent at most a buffer's worth, the newest.
+        for (var i = 1; i <= 10; i++)
+        {
+            log.Write($"line {i}");
+        }
+
+        var read = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await follower.MoveNextAsync());
+            read.Add(follower.Current.Text);
+        }
+
+        Assert.Equal(["line 8", "line 9", "line 10"], read);
     }
 
     [Fact]

@@ -41,6 +41,17 @@ catch (TaskCanceledException e) when (e.InnerException is TimeoutException timeo
     Log.Failure($"the API server did not answer: {timeout.Message}");
     return 1;
 }
+catch (k8s.Autorest.HttpOperationException e)
+{
+    // An API error a command did not word itself (e.g. a watch refused with 403): the server's message, one line.
+    Log.Failure(ServerMessage(e));
+    return 1;
+}
+catch (HttpRequestException e)
+{
+    Log.Failure($"unable to connect to the cluster: {e.Message}; is `fluxsharp dev` running? check --kubeconfig/KUBECONFIG");
+    return 1;
+}
 catch (OperationCanceledException)
 {
     // Ctrl-C (or SIGTERM) cancelled the command: it stops quietly with the shell's code for an interrupt.
@@ -51,4 +62,21 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     // Bad input is the user's to fix: one line saying what, no stack trace.
     await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
     return 2;
+}
+
+static string ServerMessage(k8s.Autorest.HttpOperationException e)
+{
+    try
+    {
+        if (e.Response?.Content is { Length: > 0 } body && System.Text.Json.Nodes.JsonNode.Parse(body)?["message"] is { } message)
+        {
+            return (string?)message ?? e.Message;
+        }
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        // Not a Status: fall back to the client's wording.
+    }
+
+    return $"{(int?)e.Response?.StatusCode} {e.Message}";
 }

@@ -60,6 +60,10 @@ public sealed class AuthoringCommandTests(FluxDevFixture dev) : IClassFixture<Fl
         var noInput = await Run(string.Empty, "delete", "source", "git", "app", "-n", ns);
         Assert.Equal(1, noInput.ExitCode);
         Assert.EndsWith("✗ aborting\n", noInput.Stderr, StringComparison.Ordinal);
+        // No stdin at all (fd 0 closed): declined at once, not a read of whatever the runtime opened as fd 0.
+        var closed = await Authoring.RunWithStdinClosedAsync(dev.Kubeconfig, "delete", "source", "git", "app", "-n", ns, "--timeout", "60s");
+        Assert.Equal(1, closed.ExitCode);
+        Assert.Equal("? Are you sure you want to delete this source git? [y/N] \n✗ aborting\n", closed.Stderr);
 
         // "yes" deletes; the Kustomization is gone only after its finalizer pruned what it applied.
         var confirmed = await Run("yes\n", "delete", "kustomization", "app", "-n", ns, "--timeout", "60s");
@@ -76,6 +80,26 @@ public sealed class AuthoringCommandTests(FluxDevFixture dev) : IClassFixture<Fl
         var missing = await Run(null, "delete", "source", "git", "app", "-s", "-n", ns);
         Assert.Equal(1, missing.ExitCode);
         Assert.Equal($"✗ gitrepositories.source.toolkit.fluxcd.io \"app\" not found in {ns} namespace; list them with `fluxsharp get source git -n {ns}`", missing.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task CreateSecretGitWritesValuesOnlyToTheCluster()
+    {
+        var ns = await NamespaceAsync("secret");
+        var created = await Run(null, "create", "secret", "git", "auth", "--url=https://example.com/org/repo", "-u", "git", "-p", "s3cr3t-pass", "--label=team=a", "-n", ns);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Equal(string.Empty, created.Stdout);
+        Assert.Equal($"► git secret 'auth' created in '{ns}' namespace\n", created.Stderr);
+        Assert.Equal("s3cr3t-pass", Decode(await Kubectl("get", "secret", "auth", "-n", ns, "-o", "jsonpath={.data.password}")));
+
+        // Again with a token: as flux, the new values are written over and the labels added to.
+        var updated = await Run(null, "create", "secret", "git", "auth", "--url=https://example.com/org/repo", "--bearer-token", "t0ken-value", "--label=env=dev", "-n", ns);
+        Assert.True(updated.ExitCode == 0, updated.Stderr);
+        Assert.DoesNotContain("t0ken-value", updated.Stdout + updated.Stderr, StringComparison.Ordinal);
+        Assert.Equal("t0ken-value", Decode(await Kubectl("get", "secret", "auth", "-n", ns, "-o", "jsonpath={.data.bearerToken}")));
+        Assert.Equal("a dev", await Kubectl("get", "secret", "auth", "-n", ns, "-o", "jsonpath={.metadata.labels.team} {.metadata.labels.env}"));
+
+        static string Decode(string base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
     }
 
     [Fact]

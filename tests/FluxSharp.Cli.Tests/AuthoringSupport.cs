@@ -6,28 +6,12 @@ namespace FluxSharp.Cli.Tests;
 internal static class Authoring
 {
     /// <summary>Runs fluxsharp with <paramref name="stdin"/> as its input (closed after writing) and KUBECONFIG set.</summary>
-    public static async Task<FluxResult> RunAsync(string? stdin, string kubeconfigEnv, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.Environment["KUBECONFIG"] = kubeconfigEnv;
-        psi.ArgumentList.Add(DevProcess.Executable);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+    public static Task<FluxResult> RunAsync(string? stdin, string kubeconfigEnv, params string[] args) =>
+        RunProcessAsync(Fluxsharp(kubeconfigEnv, "dotnet", [DevProcess.Executable, .. args], redirectStdin: true), stdin);
 
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await p.StandardInput.WriteAsync(stdin);
-        }
-
-        p.StandardInput.Close();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return new FluxResult(p.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>Runs fluxsharp started with no stdin at all (fd 0 closed, as `0&lt;&amp;-` in a shell).</summary>
+    public static Task<FluxResult> RunWithStdinClosedAsync(string kubeconfigEnv, params string[] args) =>
+        RunProcessAsync(Fluxsharp(kubeconfigEnv, "sh", ["-c", "exec \"$@\" 0<&-", "sh", "dotnet", DevProcess.Executable, .. args], redirectStdin: false), null);
 
     /// <summary>fluxsharp with no usable kubeconfig at all: what --export must cope with.</summary>
     public static Task<FluxResult> RunWithoutClusterAsync(params string[] args) => RunAsync(null, "/nonexistent/kubeconfig", args);
@@ -45,7 +29,7 @@ internal static class Authoring
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await WaitForExitAsync(p);
         return (p.ExitCode, await stdout, await stderr);
     }
 
@@ -78,6 +62,51 @@ internal static class Authoring
         await GitAsync(dir, "add", "-A");
         await GitAsync(dir, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "initial");
         return "file://" + dir;
+    }
+
+    private static ProcessStartInfo Fluxsharp(string kubeconfigEnv, string file, string[] args, bool redirectStdin)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectStdin };
+        psi.Environment["KUBECONFIG"] = kubeconfigEnv;
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return psi;
+    }
+
+    private static async Task<FluxResult> RunProcessAsync(ProcessStartInfo psi, string? stdin)
+    {
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (psi.RedirectStandardInput)
+        {
+            if (stdin is not null)
+            {
+                await p.StandardInput.WriteAsync(stdin);
+            }
+
+            p.StandardInput.Close();
+        }
+
+        await WaitForExitAsync(p);
+        return new FluxResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Waits for the process; one that hangs is killed, so it outlives neither the test nor the machine's patience.</summary>
+    private static async Task WaitForExitAsync(Process p)
+    {
+        try
+        {
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
     }
 
     private static async Task GitAsync(string dir, params string[] args)

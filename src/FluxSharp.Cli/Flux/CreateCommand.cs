@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FluxSharp.Api;
@@ -6,6 +7,7 @@ using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Api.Source.V1;
 using FluxSharp.Kubernetes.Client;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Flux;
@@ -16,6 +18,9 @@ namespace FluxSharp.Cli.Flux;
 /// </summary>
 internal static partial class CreateCommand
 {
+    // The one namespace create makes when it is missing, as `flux install` would have.
+    private const string FluxNamespace = "flux-system";
+
     private static readonly Option<string> Interval = new("--interval") { Description = "source sync interval", DefaultValueFactory = _ => "1m", Recursive = true };
     private static readonly Option<bool> Export = new("--export") { Description = "export in YAML format to stdout", Recursive = true };
     private static readonly Option<string[]> Labels = new("--label") { Description = "set labels on the resource (can specify multiple labels with commas: label1=value1,label2=value2)", Recursive = true };
@@ -223,8 +228,7 @@ internal static partial class CreateCommand
         var existing = await FluxKind.Call(() => new ResourceClient(kube, resource).GetAsync(ns, name, cancellationToken)).ConfigureAwait(false);
         if (existing is null)
         {
-            await EnsureFluxNamespaceAsync(kube, ns, cancellationToken).ConfigureAwait(false);
-            await FluxKind.Call(() => kube.CustomObjects.CreateNamespacedCustomObjectAsync(obj, resource.Group, resource.Version, ns, resource.Plural, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await CreateAsync(kube, resource, ns, obj, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -241,24 +245,63 @@ internal static partial class CreateCommand
     }
 
     /// <summary>
-    /// flux-system is the namespace `flux install` makes; on a cluster with only the CRDs applied (the README's
-    /// quickstart) create makes it too. Any other missing namespace stays the API's "not found".
+    /// Creates the object. flux-system is the namespace `flux install` makes; on a cluster with only the CRDs applied
+    /// (the README's quickstart) create makes it too, and says so. It is made only when the API answers that this
+    /// namespace is missing (no read of namespaces, which a namespaced role may not allow); any other namespace
+    /// stays the API's "not found".
     /// </summary>
-    private static async Task EnsureFluxNamespaceAsync(k8s.Kubernetes kube, string ns, CancellationToken cancellationToken)
+    private static async Task CreateAsync(k8s.Kubernetes kube, ApiResource resource, string ns, JsonObject obj, CancellationToken cancellationToken)
     {
-        if (ns != "flux-system")
+        Task<object> Create() => kube.CustomObjects.CreateNamespacedCustomObjectAsync(obj, resource.Group, resource.Version, ns, resource.Plural, cancellationToken: cancellationToken);
+        async Task<bool> CreatedUnlessNoFluxNamespace()
+        {
+            try
+            {
+                await Create().ConfigureAwait(false);
+                return true;
+            }
+            catch (HttpOperationException e) when (ns == FluxNamespace && IsNamespaceNotFound(e))
+            {
+                return false;
+            }
+        }
+
+        if (await FluxKind.Call(CreatedUnlessNoFluxNamespace).ConfigureAwait(false))
         {
             return;
         }
 
+        Log.Action($"creating namespace {ns} (not found; `flux install` would have made it)");
+        var body = new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } };
+        await FluxKind.Call(async () =>
+        {
+            try
+            {
+                return await kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return body; // made meanwhile
+            }
+        }).ConfigureAwait(false);
+        await FluxKind.Call(Create).ConfigureAwait(false);
+    }
+
+    /// <summary>The API's 404 for a missing namespace (details.kind "namespaces"), not for a missing resource type.</summary>
+    private static bool IsNamespaceNotFound(HttpOperationException e)
+    {
+        if (e.Response.StatusCode != HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
         try
         {
-            await FluxKind.Call(() => kube.CoreV1.ReadNamespaceAsync(ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return (string?)JsonNode.Parse(e.Response.Content ?? "{}")?["details"]?["kind"] == "namespaces";
         }
-        catch (CliException)
+        catch (System.Text.Json.JsonException)
         {
-            var body = new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } };
-            await FluxKind.Call(() => kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return false;
         }
     }
 

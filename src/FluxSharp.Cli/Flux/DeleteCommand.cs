@@ -76,16 +76,58 @@ internal static class DeleteCommand
         Log.Success($"{kind.CliName} deleted");
     }
 
-    /// <summary>flux's y/N confirmation: only "y" or "yes" (any case) confirms; end of input declines.</summary>
+    /// <summary>
+    /// flux's y/N confirmation: only "y" or "yes" (any case) confirms; end of input, or no stdin at all, declines.
+    /// The read is bounded by --timeout: stdin left open with nobody writing must not hold the command forever.
+    /// </summary>
     private static async Task<bool> ConfirmAsync(string label, CancellationToken cancellationToken)
     {
         await Console.Error.WriteAsync($"? {label}? [y/N] ").ConfigureAwait(false);
-        var answer = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        // Console.In reads synchronously whatever the token says, so the read runs aside and the wait is what is cancelled.
+        var answer = StdinIsClosed() ? null : await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (answer is null)
         {
             await Console.Error.WriteLineAsync().ConfigureAwait(false);
         }
 
         return answer?.Trim().ToUpperInvariant() is "Y" or "YES";
+    }
+
+    /// <summary>
+    /// Started with stdin closed (`0&lt;&amp;-`), fd 0 is the first pipe the .NET runtime opened for itself: reading it
+    /// would wait forever (and take the runtime's bytes). That pipe's write end is ours, which no real stdin's is.
+    /// </summary>
+    private static bool StdinIsClosed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var stdin = new FileInfo("/proc/self/fd/0").LinkTarget;
+            if (stdin is null || !stdin.StartsWith("pipe:", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            foreach (var fd in new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos())
+            {
+                // fdinfo's flags are octal; O_WRONLY is 1.
+                if (fd.Name != "0" && fd.LinkTarget == stdin
+                    && File.ReadLines($"/proc/self/fdinfo/{fd.Name}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal)) is { } flags
+                    && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 3) == 1)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // An fd closed while we looked: not a reason to refuse the prompt.
+        }
+
+        return false;
     }
 }

@@ -36,13 +36,19 @@ public sealed class WatchConnectionTests : IClassFixture<WidgetClusterFixture>
             using (var stop = new CancellationTokenSource())
             {
                 // Stopped at its first event (a bookmark), as an informer stops at resync or shutdown; the server ends it after 1 s anyway.
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+                // On a loaded machine the server may end the watch before its first bookmark: then nothing was stopped
+                // this round, and the PATCHes below must be answered all the same.
+                try
                 {
                     await foreach (var _ in client.WatchAsync(ns, resourceVersion, TimeSpan.FromSeconds(1), stop.Token))
                     {
                         await stop.CancelAsync();
                     }
-                });
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Stopped mid-stream: the case that used to leave a read on the connection.
+                }
             }
 
             await Eventually.WaitAsync(() => _cluster.Plane.OpenWatches == 0, what: "the server to end the stopped watch");

@@ -23,6 +23,8 @@ public sealed class CreateExportCommandTests
 
     [Theory]
     [InlineData(1, "✗ url is required", "create", "source", "git", "podinfo", "--branch=main")]
+    [InlineData(1, "✗ git URL parse failed: \"https:///repo\" is not a valid URL", "create", "source", "git", "podinfo", "--url=https://git:s3cr3t@/repo", "--branch=main")]
+    [InlineData(1, "✗ git URL parse failed: \"https:///repo\" is not a valid URL", "create", "secret", "git", "podinfo-auth", "--url=https://git:s3cr3t@/repo", "-u", "git", "-p", "x")]
     [InlineData(1, "✗ git URL scheme 'ftp' not supported, can be: ssh, http, https and file", "create", "source", "git", "podinfo", "--url=ftp://example.com/repo", "--branch=main")]
     [InlineData(1, "✗ git URL scheme '' not supported, can be: ssh, http, https and file", "create", "source", "git", "podinfo", "--url=git@github.com:org/repo", "--branch=main")]
     [InlineData(1, "✗ a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver", "create", "source", "git", "podinfo", "--url=https://example.com/repo")]

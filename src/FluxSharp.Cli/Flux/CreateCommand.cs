@@ -345,7 +345,8 @@ internal static partial class CreateCommand
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (scheme != "file" && uri.Host.Length == 0))
         {
-            throw new CliException($"git URL parse failed: \"{url}\" is not a valid URL");
+            // The URL may carry user:password@; it is never printed with it.
+            throw new CliException($"git URL parse failed: \"{FluxSharp.Sources.Git.GitSanitizer.RedactUrl(url)}\" is not a valid URL");
         }
     }
 

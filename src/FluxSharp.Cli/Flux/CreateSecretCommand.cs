@@ -33,7 +33,7 @@ internal static class CreateSecretCommand
 
             if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
             {
-                throw new CliException($"git URL parse failed: \"{address}\" is not a valid URL");
+                throw new CliException($"git URL parse failed: \"{FluxSharp.Sources.Git.GitSanitizer.RedactUrl(address)}\" is not a valid URL");
             }
 
             if (uri.Scheme is not ("http" or "https"))

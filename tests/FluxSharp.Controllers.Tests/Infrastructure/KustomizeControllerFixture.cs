@@ -6,83 +6,31 @@ using FluxSharp.Api.Source.V1;
 using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Kubernetes.Client;
-using FluxSharp.Manager;
 using FluxSharp.Testing;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FluxSharp.Controllers.Tests.Infrastructure;
 
 /// <summary>
-/// One local control plane per test class with FluxSharp's CRDs and a <see cref="FluxManager"/> running the source
-/// and kustomize controllers (dependency requeue 1s, health polls every 200ms).
+/// The source and kustomize controllers on a local control plane (dependency requeue 1s, health polls every 200ms),
+/// with helpers for Kustomizations and the GitRepository "repo" they apply from.
 /// </summary>
-public sealed partial class KustomizeControllerFixture : ClusterFixture
+public sealed class KustomizeControllerFixture : ManagerFixture
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
-    private FluxManager? _manager;
     private ResourceClient? _repos;
     private ResourceClient? _kss;
 
-    public FluxManager Manager => _manager ?? throw new InvalidOperationException("the manager is not started");
+    public ResourceClient Kustomizations => _kss ??= new ResourceClient(Client, DependencyChecker.Kustomizations);
 
-    public ResourceClient Kustomizations => _kss ?? throw new InvalidOperationException("not started");
+    public ResourceClient Repos => _repos ??= new ResourceClient(Client, SourceControllerModule.GitRepositories);
 
-    public ResourceClient Repos => _repos ?? throw new InvalidOperationException("not started");
+    protected override (string[] Names, IControllerModule[] Modules) Controllers() =>
+        (["source", "kustomize"], [new SourceControllerModule(), new KustomizeControllerModule(new KustomizationOptions { RequeueDependency = TimeSpan.FromSeconds(1), HealthPollInterval = TimeSpan.FromMilliseconds(200) })]);
 
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await CrdInstaller.ApplyAsync(Client, "fluxsharp-tests");
-
-        _repos = new ResourceClient(Client, SourceControllerModule.GitRepositories);
-        _kss = new ResourceClient(Client, DependencyChecker.Kustomizations);
-        var options = new ManagerOptions
-        {
-            Controllers = ["source", "kustomize"],
-            StoragePath = Path.Combine(Directory, "storage"),
-            StorageAddress = "127.0.0.1:0",
-            MetricsAddress = "127.0.0.1:0",
-            Kubeconfig = KubeconfigPath,
-        };
-        var ks = new KustomizeControllerModule(new KustomizationOptions { RequeueDependency = TimeSpan.FromSeconds(1), HealthPollInterval = TimeSpan.FromMilliseconds(200) });
-        _manager = await FluxManager.StartAsync(options, [new SourceControllerModule(), ks], NullLoggerFactory.Instance, Client);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (_manager is not null)
-        {
-            await _manager.DisposeAsync();
-        }
-
-        Http.Dispose();
-        await base.DisposeAsync();
-    }
-
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    /// <summary>How many reconciles of the Kustomization the runtime has finished (gotk_reconcile_duration_seconds_count).</summary>
-    public async Task<long> ReconcileCountAsync(string ns, string name)
-    {
-        var text = await Http.GetStringAsync(new Uri(Manager.MetricsUrl, "/metrics"));
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith("gotk_reconcile_duration_seconds_count{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var labels = LabelPattern().Matches(line).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-            if (labels.GetValueOrDefault("kind") == Kustomization.KindName && labels.GetValueOrDefault("name") == name && labels.GetValueOrDefault("namespace") == ns)
-            {
-                return long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
+    /// <summary>How many reconciles of the Kustomization the runtime has finished.</summary>
+    public Task<long> ReconcileCountAsync(string ns, string name) => ReconcileCountAsync(Kustomization.KindName, ns, name);
 
     /// <summary>Requests a reconcile and waits until the runtime finished one more reconcile of the object (works when suspended too).</summary>
     public async Task ReconcileOnceAsync(string ns, string name)
@@ -91,13 +39,6 @@ public sealed partial class KustomizeControllerFixture : ClusterFixture
         await RequestReconcileAsync(Kustomizations, ns, name);
         await Eventually.WaitAsync(() => ReconcileCountAsync(ns, name), n => n > before, DefaultTimeout, $"one more reconcile of {ns}/{name}");
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("(\\w+)=\"([^\"]*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex LabelPattern();
-
-    /// <summary>A bare repository (default branch main) with a work tree, under the fixture's directory.</summary>
-    public Task<FluxSharp.Testing.Git.GitRepositoryBuilder> NewGitAsync() =>
-        FluxSharp.Testing.Git.GitRepositoryBuilder.CreateAsync(Path.Combine(Directory, "git"), "r-" + Guid.NewGuid().ToString("N")[..8], "main");
 
     /// <summary>A namespace, a git repository with <paramref name="files"/> and a Ready GitRepository "repo" for it.</summary>
     public async Task<(string Ns, FluxSharp.Testing.Git.GitRepositoryBuilder Git, string Sha)> SourceAsync(IReadOnlyDictionary<string, string> files)
@@ -171,15 +112,6 @@ public sealed partial class KustomizeControllerFixture : ClusterFixture
 
     public Task PatchAsync(string ns, string name, string mergePatch) =>
         Kustomizations.MergePatchAsync(ns, name, (JsonObject)JsonNode.Parse(mergePatch)!, status: false, "fluxsharp-tests", CancellationToken.None);
-
-    public static async Task<string> RequestReconcileAsync(ResourceClient client, string ns, string name)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var at = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxAnnotations.ReconcileRequestedAt] = at } } };
-        await client.MergePatchAsync(ns, name, patch, status: false, "fluxsharp-tests", CancellationToken.None);
-        return at;
-    }
 
     /// <summary>Requests a reconcile of the Kustomization and waits until it was handled.</summary>
     public async Task<Kustomization> ReconcileAsync(string ns, string name)

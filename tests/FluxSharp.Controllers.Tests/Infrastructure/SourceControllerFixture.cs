@@ -4,66 +4,27 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using FluxSharp.Api;
 using FluxSharp.Api.Source.V1;
-using FluxSharp.Controllers;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Kubernetes.Client;
-using FluxSharp.Manager;
 using FluxSharp.Testing;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FluxSharp.Controllers.Tests.Infrastructure;
 
 /// <summary>
-/// One local control plane per test class with FluxSharp's CRDs installed and a <see cref="FluxManager"/> running only
-/// the source controller (artifacts stored under the fixture's temp dir, servers on 127.0.0.1:0).
+/// Only the source controller on a local control plane, with helpers for GitRepositories and their artifacts.
 /// </summary>
-public sealed partial class SourceControllerFixture : ClusterFixture
+public sealed class SourceControllerFixture : ManagerFixture
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
-    private FluxManager? _manager;
     private ResourceClient? _repos;
 
-    public FluxManager Manager => _manager ?? throw new InvalidOperationException("the manager is not started");
+    private ResourceClient Repos => _repos ??= new ResourceClient(Client, SourceControllerModule.GitRepositories);
 
-    public string StoragePath => Path.Combine(Directory, "storage");
-
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    private ResourceClient Repos => _repos ?? throw new InvalidOperationException("not started");
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await CrdInstaller.ApplyAsync(Client, "fluxsharp-tests");
-
-        _repos = new ResourceClient(Client, SourceControllerModule.GitRepositories);
-        var options = new ManagerOptions
-        {
-            Controllers = ["source"],
-            StoragePath = StoragePath,
-            StorageAddress = "127.0.0.1:0",
-            MetricsAddress = "127.0.0.1:0",
-            Kubeconfig = KubeconfigPath,
-        };
-        _manager = await FluxManager.StartAsync(options, [new SourceControllerModule()], NullLoggerFactory.Instance, Client);
-        await Eventually.WaitAsync(async () => (await Http.GetAsync(new Uri(Manager.MetricsUrl, "/readyz"))).StatusCode, s => s == System.Net.HttpStatusCode.OK, DefaultTimeout, "/readyz");
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (_manager is not null)
-        {
-            await _manager.DisposeAsync();
-        }
-
-        Http.Dispose();
-        await base.DisposeAsync();
-    }
+    protected override (string[] Names, IControllerModule[] Modules) Controllers() => (["source"], [new SourceControllerModule()]);
 
     public static GitRepository NewRepository(string ns, string name, string url, GitRepositoryRef? reference = null, string interval = "1h", string? secret = null) => new()
     {
@@ -100,13 +61,7 @@ public sealed partial class SourceControllerFixture : ClusterFixture
         Repos.MergePatchAsync(ns, name, (JsonObject)JsonNode.Parse(mergePatch)!, status: false, "fluxsharp-tests", CancellationToken.None);
 
     /// <summary>Sets reconcile.fluxcd.io/requestedAt to a fresh value and returns it.</summary>
-    public async Task<string> RequestReconcileAsync(string ns, string name)
-    {
-        var at = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxAnnotations.ReconcileRequestedAt] = at } } };
-        await Repos.MergePatchAsync(ns, name, patch, status: false, "fluxsharp-tests", CancellationToken.None);
-        return at;
-    }
+    public Task<string> RequestReconcileAsync(string ns, string name) => RequestReconcileAsync(Repos, ns, name);
 
     /// <summary>Waits until the object satisfies <paramref name="done"/>.</summary>
     public Task<GitRepository> WaitAsync(string ns, string name, Func<GitRepository, bool> done, string what, TimeSpan? timeout = null) =>
@@ -181,28 +136,8 @@ public sealed partial class SourceControllerFixture : ClusterFixture
 
     private static string EntryName(string name) => name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name;
 
-    public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri(Manager.MetricsUrl, "/metrics"));
-
-    /// <summary>How many reconciles of the object the runtime has finished (gotk_reconcile_duration_seconds_count).</summary>
-    public async Task<long> ReconcileCountAsync(string ns, string name)
-    {
-        var text = await MetricsAsync();
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith("gotk_reconcile_duration_seconds_count{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var labels = LabelPattern().Matches(line).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-            if (labels.GetValueOrDefault("kind") == GitRepository.KindName && labels.GetValueOrDefault("name") == name && labels.GetValueOrDefault("namespace") == ns)
-            {
-                return long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
+    /// <summary>How many reconciles of the GitRepository the runtime has finished.</summary>
+    public Task<long> ReconcileCountAsync(string ns, string name) => ReconcileCountAsync(GitRepository.KindName, ns, name);
 
     /// <summary>Requests a reconcile and waits until the runtime finished one more reconcile of the object (works when suspended too).</summary>
     public async Task<string> ReconcileOnceAsync(string ns, string name)
@@ -213,12 +148,5 @@ public sealed partial class SourceControllerFixture : ClusterFixture
         return at;
     }
 
-    /// <summary>A bare repository (default branch main) with a work tree, under the fixture's directory.</summary>
-    public Task<FluxSharp.Testing.Git.GitRepositoryBuilder> NewGitAsync(string? name = null) =>
-        FluxSharp.Testing.Git.GitRepositoryBuilder.CreateAsync(Path.Combine(Directory, "git"), name ?? "r-" + Guid.NewGuid().ToString("N")[..8], "main");
-
     public string ArtifactDirectory(string ns, string name) => Path.Combine(StoragePath, GitRepositoryReconciler.StorageKind, ns, name);
-
-    [GeneratedRegex("(\\w+)=\"([^\"]*)\"", RegexOptions.CultureInvariant)]
-    private static partial Regex LabelPattern();
 }

@@ -14,30 +14,10 @@ internal static class DeleteCommand
 
     public static Command Create()
     {
-        var source = new Command("source", "Delete sources")
-        {
-            Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source"),
-            PendingKind.OCIRepository.Command("oci", "Delete an OCIRepository source"),
-            PendingKind.HelmRepository.Command("helm", "Delete a HelmRepository source"),
-            PendingKind.HelmChart.Command("chart", "Delete a HelmChart source"),
-            PendingKind.Bucket.Command("bucket", "Delete a Bucket source"),
-        };
+        var source = PendingKind.With(new Command("source", "Delete sources") { Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source") }, PendingKind.Sources("Delete"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Delete a Kustomization resource");
         ks.Aliases.Add("ks");
-        var image = new Command("image", "Delete image automation objects")
-        {
-            PendingKind.ImageRepository.Command("repository", "Delete an ImageRepository object"),
-            PendingKind.ImagePolicy.Command("policy", "Delete an ImagePolicy object"),
-            PendingKind.ImageUpdateAutomation.Command("update", "Delete an ImageUpdateAutomation object"),
-        };
-        return new Command("delete", "Delete sources and resources")
-        {
-            Silent, source, ks, image,
-            PendingKind.HelmRelease.Command("helmrelease", "Delete a HelmRelease resource", "hr"),
-            PendingKind.Alert.Command("alert", "Delete an Alert resource"),
-            PendingKind.Provider.Command("alert-provider", "Delete a Provider resource"),
-            PendingKind.Receiver.Command("receiver", "Delete a Receiver resource"),
-        };
+        return PendingKind.With(new Command("delete", "Delete sources and resources") { Silent, source, ks }, PendingKind.Resources("Delete", imagePolicy: true));
     }
 
     private static Command Leaf(FluxKind kind, string name, string description)

@@ -11,30 +11,10 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var source = new Command("source", "Export sources")
-        {
-            Leaf(FluxKind.GitRepository, "git", "Export GitRepository sources in YAML format"),
-            PendingKind.OCIRepository.Command("oci", "Export OCIRepository sources in YAML format"),
-            PendingKind.HelmRepository.Command("helm", "Export HelmRepository sources in YAML format"),
-            PendingKind.HelmChart.Command("chart", "Export HelmChart sources in YAML format"),
-            PendingKind.Bucket.Command("bucket", "Export Bucket sources in YAML format"),
-        };
+        var source = PendingKind.With(new Command("source", "Export sources") { Leaf(FluxKind.GitRepository, "git", "Export GitRepository sources in YAML format") }, PendingKind.Sources("Export"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Export Kustomization resources in YAML format");
         ks.Aliases.Add("ks");
-        var image = new Command("image", "Export image automation objects")
-        {
-            PendingKind.ImageRepository.Command("repository", "Export ImageRepository resources in YAML format"),
-            PendingKind.ImagePolicy.Command("policy", "Export ImagePolicy resources in YAML format"),
-            PendingKind.ImageUpdateAutomation.Command("update", "Export ImageUpdateAutomation resources in YAML format"),
-        };
-        return new Command("export", "Export resources in YAML format")
-        {
-            All, source, ks, image,
-            PendingKind.HelmRelease.Command("helmrelease", "Export HelmRelease resources in YAML format", "hr"),
-            PendingKind.Alert.Command("alert", "Export Alert resources in YAML format"),
-            PendingKind.Provider.Command("alert-provider", "Export Provider resources in YAML format"),
-            PendingKind.Receiver.Command("receiver", "Export Receiver resources in YAML format"),
-        };
+        return PendingKind.With(new Command("export", "Export resources in YAML format") { All, source, ks }, PendingKind.Resources("Export", imagePolicy: true));
     }
 
     private static Command Leaf(FluxKind kind, string name, string description)

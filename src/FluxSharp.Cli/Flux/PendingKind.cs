@@ -48,17 +48,41 @@ internal sealed record PendingKind(string Kind, string Group)
         Bucket.Command("bucket", $"{verb} a Bucket"),
     ];
 
-    /// <summary>The commands of a verb for the other kinds not served yet: helmrelease, alert, alert-provider, receiver, image.</summary>
-    public static IEnumerable<Command> Resources(string verb) =>
-    [
-        HelmRelease.Command("helmrelease", $"{verb} a HelmRelease", "hr"),
-        Alert.Command("alert", $"{verb} an Alert"),
-        Provider.Command("alert-provider", $"{verb} a Provider"),
-        Receiver.Command("receiver", $"{verb} a Receiver"),
-        new Command("image", $"{verb} image automation objects (not supported by FluxSharp yet)")
+    /// <summary>
+    /// The commands of a verb for the other kinds not served yet: helmrelease, alert, alert-provider, receiver, image
+    /// (with `image policy` where flux has it: delete, export).
+    /// </summary>
+    public static IEnumerable<Command> Resources(string verb, bool imagePolicy = false)
+    {
+        var image = new Command("image", $"{verb} image automation objects (not supported by FluxSharp yet)")
         {
             ImageRepository.Command("repository", $"{verb} an ImageRepository"),
             ImageUpdateAutomation.Command("update", $"{verb} an ImageUpdateAutomation"),
-        },
-    ];
+        };
+        if (imagePolicy)
+        {
+            image.Subcommands.Add(ImagePolicy.Command("policy", $"{verb} an ImagePolicy"));
+        }
+
+        return
+        [
+            HelmRelease.Command("helmrelease", $"{verb} a HelmRelease", "hr"),
+            Alert.Command("alert", $"{verb} an Alert"),
+            Provider.Command("alert-provider", $"{verb} a Provider"),
+            Receiver.Command("receiver", $"{verb} a Receiver"),
+            image,
+        ];
+    }
+
+    /// <summary>Adds <paramref name="commands"/> under <paramref name="parent"/>; returns it.</summary>
+    public static Command With(Command parent, IEnumerable<Command> commands)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        foreach (var command in commands)
+        {
+            parent.Subcommands.Add(command);
+        }
+
+        return parent;
+    }
 }

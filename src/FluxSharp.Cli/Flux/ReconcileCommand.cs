@@ -12,11 +12,7 @@ internal static class ReconcileCommand
         var gitName = new Argument<string>("name") { Description = "the GitRepository's name" };
         var git = new Command("git", "Reconcile a GitRepository source") { gitName };
         git.SetAction((parse, ct) => Run(parse, (kube, ns, token) => ReconcileAsync(kube, FluxKind.GitRepository, ns, parse.GetValue(gitName)!, token), ct));
-        var source = new Command("source", "Reconcile sources") { git };
-        foreach (var pending in PendingKind.Sources("Reconcile"))
-        {
-            source.Subcommands.Add(pending);
-        }
+        var source = PendingKind.With(new Command("source", "Reconcile sources") { git }, PendingKind.Sources("Reconcile"));
 
 
         var ksName = new Argument<string>("name") { Description = "the Kustomization's name" };
@@ -48,13 +44,7 @@ internal static class ReconcileCommand
             await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token).ConfigureAwait(false);
         }, ct));
 
-        var reconcile = new Command("reconcile", "Reconcile sources and resources") { source, ks };
-        foreach (var pending in PendingKind.Resources("Reconcile"))
-        {
-            reconcile.Subcommands.Add(pending);
-        }
-
-        return reconcile;
+        return PendingKind.With(new Command("reconcile", "Reconcile sources and resources") { source, ks }, PendingKind.Resources("Reconcile"));
     }
 
     /// <summary>Runs a command's body with the global connection, namespace and timeout; a timeout is a one-line error.</summary>

@@ -10,22 +10,11 @@ internal static class SuspendResumeCommand
     public static Command Create(bool resume)
     {
         var verb = resume ? "resume" : "suspend";
-        var source = new Command("source", $"{(resume ? "Resume" : "Suspend")} sources") { Leaf(resume, FluxKind.GitRepository, "git") };
+        var title = resume ? "Resume" : "Suspend";
+        var source = PendingKind.With(new Command("source", $"{title} sources") { Leaf(resume, FluxKind.GitRepository, "git") }, PendingKind.Sources(title));
         var ks = Leaf(resume, FluxKind.Kustomization, "kustomization");
         ks.Aliases.Add("ks");
-        var title = resume ? "Resume" : "Suspend";
-        foreach (var pending in PendingKind.Sources(title))
-        {
-            source.Subcommands.Add(pending);
-        }
-
-        var command = new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks };
-        foreach (var pending in PendingKind.Resources(title))
-        {
-            command.Subcommands.Add(pending);
-        }
-
-        return command;
+        return PendingKind.With(new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks }, PendingKind.Resources(title));
     }
 
     private static Command Leaf(bool resume, FluxKind kind, string name)

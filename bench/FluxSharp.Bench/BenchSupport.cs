@@ -36,4 +36,24 @@ internal static class BenchSupport
         var (code, stdout, stderr) = await GitRepositoryBuilder.TryRunAsync(Directory.GetCurrentDirectory(), CancellationToken.None, args).ConfigureAwait(false);
         return code == 0 ? stdout : throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr}");
     }
+
+    /// <summary>
+    /// The git benchmarks' repository: <paramref name="files"/> ConfigMaps of ~0.6 KiB (fixed seed, so the same bytes
+    /// every run) in 25 directories, one commit, pushed to a bare repository "bench" (branch main) under <paramref name="root"/>.
+    /// </summary>
+    public static async Task<GitRepositoryBuilder> ConfigMapRepositoryAsync(string root, int files)
+    {
+        var repo = await GitRepositoryBuilder.CreateAsync(root, "bench", "main").ConfigureAwait(false);
+        var rnd = new Random(42);
+        for (int i = 0; i < files; i++)
+        {
+            var sb = new System.Text.StringBuilder();
+            sb.Append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").Append(i).Append("\ndata:\n");
+            for (int j = 0; j < 20; j++) sb.Append("  key").Append(j).Append(": \"").Append(rnd.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append("\"\n");
+            repo.WriteFile($"apps/team-{i % 25:00}/cm-{i:0000}.yaml", sb.ToString());
+        }
+
+        await repo.CommitAndPushAsync($"{files} files").ConfigureAwait(false);
+        return repo;
+    }
 }

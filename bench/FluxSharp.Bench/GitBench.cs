@@ -19,16 +19,7 @@ internal static class GitBench
         int iterations = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 7;
         int files = 1000;
         using var tmp = new TempDirectory("fluxsharp-bench-git");
-        var repo = await GitRepositoryBuilder.CreateAsync(tmp.Sub("srv"), "bench", "main");
-        var rnd = new Random(42);
-        for (int i = 0; i < files; i++)
-        {
-            var sb = new StringBuilder();
-            sb.Append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").Append(i).Append("\ndata:\n");
-            for (int j = 0; j < 20; j++) sb.Append("  key").Append(j).Append(": \"").Append(rnd.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append("\"\n");
-            repo.WriteFile($"apps/team-{i % 25:00}/cm-{i:0000}.yaml", sb.ToString());
-        }
-        await repo.CommitAndPushAsync("1000 files");
+        var repo = await BenchSupport.ConfigMapRepositoryAsync(tmp.Sub("srv"), files);
         await using var http = await GitHttpServer.StartAsync(new GitHttpServerOptions(tmp.Sub("srv")));
 
         var client = new GitClient();

@@ -35,16 +35,7 @@ internal static class GitRepositoryBench
         int iterations = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 7;
         const int Files = 1000;
         using var tmp = new TempDirectory("fluxsharp-bench-gitrepo");
-        var repo = await GitRepositoryBuilder.CreateAsync(tmp.Sub("srv"), "bench", "main");
-        var rnd = new Random(42);
-        for (int i = 0; i < Files; i++)
-        {
-            var sb = new StringBuilder();
-            sb.Append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").Append(i).Append("\ndata:\n");
-            for (int j = 0; j < 20; j++) sb.Append("  key").Append(j).Append(": \"").Append(rnd.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append("\"\n");
-            repo.WriteFile($"apps/team-{i % 25:00}/cm-{i:0000}.yaml", sb.ToString());
-        }
-        await repo.CommitAndPushAsync("1000 files");
+        var repo = await BenchSupport.ConfigMapRepositoryAsync(tmp.Sub("srv"), Files);
         await using var http = await GitHttpServer.StartAsync(new GitHttpServerOptions(tmp.Sub("srv")));
 
         await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { StateDir = tmp.Sub("state"), BookmarkInterval = TimeSpan.FromMilliseconds(500) });

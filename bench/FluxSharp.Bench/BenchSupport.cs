@@ -33,7 +33,7 @@ internal static class BenchSupport
 
     public static async Task<string> RunGitAsync(params string[] args)
     {
-        var (code, stdout, stderr) = await GitRepositoryBuilder.TryRunAsync(Directory.GetCurrentDirectory(), CancellationToken.None, args).ConfigureAwait(false);
+        var (code, stdout, stderr) = await GitRepositoryBuilder.TryRunAsync(Directory.GetCurrentDirectory(), CancellationToken.None, args);
         return code == 0 ? stdout : throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr}");
     }
 
@@ -43,17 +43,21 @@ internal static class BenchSupport
     /// </summary>
     public static async Task<GitRepositoryBuilder> ConfigMapRepositoryAsync(string root, int files)
     {
-        var repo = await GitRepositoryBuilder.CreateAsync(root, "bench", "main").ConfigureAwait(false);
+        var repo = await GitRepositoryBuilder.CreateAsync(root, "bench", "main");
         var rnd = new Random(42);
         for (int i = 0; i < files; i++)
         {
             var sb = new System.Text.StringBuilder();
             sb.Append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").Append(i).Append("\ndata:\n");
-            for (int j = 0; j < 20; j++) sb.Append("  key").Append(j).Append(": \"").Append(rnd.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append("\"\n");
+            for (int j = 0; j < 20; j++)
+            {
+                sb.Append("  key").Append(j).Append(": \"").Append(rnd.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append("\"\n");
+            }
+
             repo.WriteFile($"apps/team-{i % 25:00}/cm-{i:0000}.yaml", sb.ToString());
         }
 
-        await repo.CommitAndPushAsync($"{files} files").ConfigureAwait(false);
+        await repo.CommitAndPushAsync($"{files} files");
         return repo;
     }
 }

@@ -30,38 +30,38 @@ internal static class CliBench
         }
 
         using var tmp = new TempDirectory("fluxsharp-bench-cli");
-        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { SimulateWorkloads = false }).ConfigureAwait(false);
+        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { SimulateWorkloads = false });
         var kubeconfig = tmp.Sub("kubeconfig");
-        await plane.WriteKubeconfigAsync(kubeconfig).ConfigureAwait(false);
+        await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        await CrdInstaller.ApplyAsync(kube, "bench").ConfigureAwait(false);
-        await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } }).ConfigureAwait(false);
+        await CrdInstaller.ApplyAsync(kube, "bench");
+        await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
         for (var i = 0; i < Objects; i++)
         {
-            await kube.CustomObjects.CreateNamespacedCustomObjectAsync(GitRepository(i), "source.toolkit.fluxcd.io", "v1", Ns, "gitrepositories").ConfigureAwait(false);
-            await kube.CustomObjects.CreateNamespacedCustomObjectAsync(Kustomization(i), "kustomize.toolkit.fluxcd.io", "v1", Ns, "kustomizations").ConfigureAwait(false);
+            await kube.CustomObjects.CreateNamespacedCustomObjectAsync(GitRepository(i), "source.toolkit.fluxcd.io", "v1", Ns, "gitrepositories");
+            await kube.CustomObjects.CreateNamespacedCustomObjectAsync(Kustomization(i), "kustomize.toolkit.fluxcd.io", "v1", Ns, "kustomizations");
         }
 
         var loadBefore = BenchSupport.LoadAverage();
         string[] k = ["--kubeconfig", kubeconfig];
         var rows = new List<(string What, double Raw, double Ours, string RawCmd, string OurCmd)>();
-        var help = await TimeAsync(iterations, "dotnet", [fluxsharp, "--help"]).ConfigureAwait(false);
-        var kubectlVersion = await TimeAsync(iterations, "kubectl", ["version", .. k]).ConfigureAwait(false);
-        var ourVersion = await TimeAsync(iterations, "dotnet", [fluxsharp, "version", .. k]).ConfigureAwait(false);
+        var help = await TimeAsync(iterations, "dotnet", [fluxsharp, "--help"]);
+        var kubectlVersion = await TimeAsync(iterations, "kubectl", ["version", .. k]);
+        var ourVersion = await TimeAsync(iterations, "dotnet", [fluxsharp, "version", .. k]);
         rows.Add(("client + server version", kubectlVersion, ourVersion, "kubectl version", "fluxsharp version"));
-        var kubectlGetKs = await TimeAsync(iterations, "kubectl", ["get", "kustomizations", "-n", Ns, .. k]).ConfigureAwait(false);
-        var ourGetKs = await TimeAsync(iterations, "dotnet", [fluxsharp, "get", "kustomizations", "-n", Ns, .. k]).ConfigureAwait(false);
+        var kubectlGetKs = await TimeAsync(iterations, "kubectl", ["get", "kustomizations", "-n", Ns, .. k]);
+        var ourGetKs = await TimeAsync(iterations, "dotnet", [fluxsharp, "get", "kustomizations", "-n", Ns, .. k]);
         rows.Add(($"list {Objects} Kustomizations as a table", kubectlGetKs, ourGetKs, "kubectl get kustomizations", "fluxsharp get kustomizations"));
-        var kubectlGetGit = await TimeAsync(iterations, "kubectl", ["get", "gitrepositories", "-n", Ns, .. k]).ConfigureAwait(false);
-        var ourGetGit = await TimeAsync(iterations, "dotnet", [fluxsharp, "get", "sources", "git", "-n", Ns, .. k]).ConfigureAwait(false);
+        var kubectlGetGit = await TimeAsync(iterations, "kubectl", ["get", "gitrepositories", "-n", Ns, .. k]);
+        var ourGetGit = await TimeAsync(iterations, "dotnet", [fluxsharp, "get", "sources", "git", "-n", Ns, .. k]);
         rows.Add(($"list {Objects} GitRepositories as a table", kubectlGetGit, ourGetGit, "kubectl get gitrepositories", "fluxsharp get sources git"));
-        var kubectlSuspend = await TimeAsync(iterations, "kubectl", ["patch", "kustomization", "ks-0", "-n", Ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}", .. k]).ConfigureAwait(false);
-        var ourSuspend = await TimeAsync(iterations, "dotnet", [fluxsharp, "suspend", "ks", "ks-0", "-n", Ns, .. k]).ConfigureAwait(false);
+        var kubectlSuspend = await TimeAsync(iterations, "kubectl", ["patch", "kustomization", "ks-0", "-n", Ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}", .. k]);
+        var ourSuspend = await TimeAsync(iterations, "dotnet", [fluxsharp, "suspend", "ks", "ks-0", "-n", Ns, .. k]);
         rows.Add(("suspend one Kustomization", kubectlSuspend, ourSuspend, "kubectl patch --type=merge", "fluxsharp suspend ks"));
 
         var report = new StringBuilder();
         report.Append("# CLI benchmark\n\n`dotnet build -c Release src/FluxSharp.Cli && dotnet run -c Release --project bench/FluxSharp.Bench -- cli [iterations]`\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Each command is a new process against one in-process local control plane holding {Objects} Kustomizations and {Objects} GitRepositories in one namespace; median of {iterations} runs after one warm-up; kubectl {await KubectlVersionAsync().ConfigureAwait(false)}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average {loadBefore} before, {BenchSupport.LoadAverage()} after (2 cores, shared).\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Each command is a new process against one in-process local control plane holding {Objects} Kustomizations and {Objects} GitRepositories in one namespace; median of {iterations} runs after one warm-up; kubectl {await KubectlVersionAsync()}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average {loadBefore} before, {BenchSupport.LoadAverage()} after (2 cores, shared).\n\n")
             .Append(CultureInfo.InvariantCulture, $"Start-up floor: `dotnet fluxsharp.dll --help` takes {BenchSupport.Ms(help)} ms (JIT and assembly loading, no cluster call); kubectl is a native Go binary.\n\n")
             .Append("| operation | kubectl (ms) | fluxsharp (ms) | ratio | fluxsharp minus start-up floor (ms) |\n| --- | --- | --- | --- | --- |\n");
         foreach (var (what, raw, ours, rawCmd, ourCmd) in rows)
@@ -72,7 +72,7 @@ internal static class CliBench
         var text = report.ToString();
         Console.WriteLine(text);
         var outPath = Path.Combine(BenchSupport.ResultsDir(), "cli.md");
-        await File.WriteAllTextAsync(outPath, text).ConfigureAwait(false);
+        await File.WriteAllTextAsync(outPath, text);
         Console.WriteLine($"written to {outPath}");
         return 0;
     }
@@ -115,11 +115,11 @@ internal static class CliBench
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
             watch.Stop();
             if (p.ExitCode != 0)
             {
-                throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {await stderr.ConfigureAwait(false)}{await stdout.ConfigureAwait(false)}");
+                throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {await stderr}{await stdout}");
             }
 
             if (i > 0)
@@ -135,8 +135,8 @@ internal static class CliBench
     {
         var psi = new ProcessStartInfo("kubectl", ["version", "--client", "-o", "json"]) { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
-        var json = await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-        await p.WaitForExitAsync().ConfigureAwait(false);
+        var json = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
         return (string?)System.Text.Json.Nodes.JsonNode.Parse(json)?["clientVersion"]?["gitVersion"] ?? "?";
     }
 }

@@ -52,7 +52,11 @@ internal static class GitBench
                 var t2 = sw.Elapsed.TotalMilliseconds;
                 var artifact = await storage.ArchiveAsync("GitRepository", "bench", "repo", coDir, SourceIgnore.Load(coDir, null), result.Revision);
                 var tOurs = sw.Elapsed.TotalMilliseconds;
-                if (resolved != result.Revision) throw new InvalidOperationException($"resolve {resolved} != checkout {result.Revision}");
+                if (resolved != result.Revision)
+                {
+                    throw new InvalidOperationException($"resolve {resolved} != checkout {result.Revision}");
+                }
+
                 revision = artifact.Revision;
 
                 sw.Restart();
@@ -61,11 +65,18 @@ internal static class GitBench
                 sw.Restart();
                 var again = await client.ResolveRemoteRevisionAsync(req);
                 var tResolve = sw.Elapsed.TotalMilliseconds;
-                if (again != revision) throw new InvalidOperationException("revision changed");
+                if (again != revision)
+                {
+                    throw new InvalidOperationException("revision changed");
+                }
 
                 Directory.Delete(cloneDir, true);
                 Directory.Delete(coDir, true);
-                if (it == 0) continue;
+                if (it == 0)
+                {
+                    continue;
+                }
+
                 phaseResolve.Add(t1);
                 phaseCheckout.Add(t2 - t1);
                 phaseArchive.Add(tOurs - t2);
@@ -83,10 +94,16 @@ internal static class GitBench
         var table = new StringBuilder();
         table.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
         table.Append('|').Append(string.Concat(header.Select(_ => " --- |"))).Append('\n');
-        foreach (var r in rows) table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        foreach (var r in rows)
+        {
+            table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        }
 
         table.Append("\n| transport | resolve (ms) | checkout (ms) | archive (ms) |\n| --- | --- | --- | --- |\n");
-        foreach (var r in phases) table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        foreach (var r in phases)
+        {
+            table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        }
 
         var gitVersion = (await BenchSupport.RunGitAsync("--version")).Trim();
         var md = new StringBuilder();

@@ -97,14 +97,21 @@ internal static class GitRepositoryBench
                 await repos.MergePatchAsync(Ns, name, patch, status: false, "bench", CancellationToken.None);
                 var handled = await PollAsync(repos, name, r => r.Status?.LastHandledReconcileAt == at);
                 var tRequested = sw.Elapsed.TotalMilliseconds;
-                if (handled.Status!.Artifact!.LastUpdateTime != ready.Status!.Artifact!.LastUpdateTime) throw new InvalidOperationException("a no-change reconcile rebuilt the artifact");
+                if (handled.Status!.Artifact!.LastUpdateTime != ready.Status!.Artifact!.LastUpdateTime)
+                {
+                    throw new InvalidOperationException("a no-change reconcile rebuilt the artifact");
+                }
 
                 sw.Restart();
                 await direct.ReconcileAsync(handled, CancellationToken.None);
                 var tDirect = sw.Elapsed.TotalMilliseconds;
 
                 await kube.CustomObjects.DeleteNamespacedCustomObjectAsync(SourceGroup.Name, SourceGroup.Version, Ns, GitRepository.Plural, name);
-                if (it == 0) continue;
+                if (it == 0)
+                {
+                    continue;
+                }
+
                 clone.Add(tClone);
                 firstReady.Add(tReady);
                 lsRemote.Add(tLs);
@@ -120,7 +127,10 @@ internal static class GitRepositoryBench
         var table = new StringBuilder();
         table.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
         table.Append('|').Append(string.Concat(header.Select(_ => " --- |"))).Append('\n');
-        foreach (var r in rows) table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        foreach (var r in rows)
+        {
+            table.Append("| ").Append(string.Join(" | ", r)).Append(" |\n");
+        }
 
         var gitVersion = (await BenchSupport.RunGitAsync("--version")).Trim();
         var md = new StringBuilder();
@@ -147,8 +157,16 @@ internal static class GitRepositoryBench
         while (true)
         {
             var json = await repos.GetAsync(Ns, name, CancellationToken.None);
-            if (json is not null && KubernetesJson.Deserialize<GitRepository>(json.ToJsonString()) is { } r && done(r)) return r;
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"GitRepository {name}: {json}");
+            if (json is not null && KubernetesJson.Deserialize<GitRepository>(json.ToJsonString()) is { } r && done(r))
+            {
+                return r;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"GitRepository {name}: {json}");
+            }
+
             await Task.Delay(5);
         }
     }

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
-using FluxSharp.Kubernetes.Client;
 using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Controllers.Source;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.LocalCluster;
 using FluxSharp.Manager;
 using FluxSharp.Testing.Git;
@@ -80,14 +80,14 @@ internal static class KustomizationBench
         report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in sizes)
         {
-            var row = await RunOnceAsync(n).ConfigureAwait(false);
+            var row = await RunOnceAsync(n);
             report.AppendLine(row);
             Console.WriteLine(row);
         }
 
         report.AppendLine().AppendLine("Flux's published figures for kustomize-controller (2 CPU, concurrency 20, kind): 100 → 27 s / 32 MiB, 500 → 2 m 4 s / 122 MiB, 1,000 → 4 m 15 s / 175 MiB (its memory excludes the API server).");
         var outPath = Path.Combine(BenchSupport.RepoRoot(), "bench", "results", "kustomization.md");
-        await File.WriteAllTextAsync(outPath, report.ToString()).ConfigureAwait(false);
+        await File.WriteAllTextAsync(outPath, report.ToString());
         Console.WriteLine(report);
         return 0;
     }
@@ -95,28 +95,28 @@ internal static class KustomizationBench
     private static async Task<string> RunOnceAsync(int n)
     {
         using var tmp = new TempDirectory("fluxsharp-bench-ks");
-        var repo = await GitRepositoryBuilder.CreateAsync(tmp.Sub("srv"), "bench", "main").ConfigureAwait(false);
+        var repo = await GitRepositoryBuilder.CreateAsync(tmp.Sub("srv"), "bench", "main");
         repo.WriteFile("app/app.yaml", App);
-        await repo.CommitAndPushAsync("app").ConfigureAwait(false);
+        await repo.CommitAndPushAsync("app");
 
-        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions()).ConfigureAwait(false);
+        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions());
         var kubeconfig = tmp.Sub("kubeconfig");
-        await plane.WriteKubeconfigAsync(kubeconfig).ConfigureAwait(false);
+        await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        await CrdInstaller.ApplyAsync(kube, "bench").ConfigureAwait(false);
+        await CrdInstaller.ApplyAsync(kube, "bench");
 
         for (var i = 0; i < n; i++)
         {
-            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = $"bench-{i}" } }).ConfigureAwait(false);
+            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = $"bench-{i}" } });
         }
 
-        await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "flux-system" } }).ConfigureAwait(false);
+        await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "flux-system" } });
         await using var manager = await FluxManager.StartAsync(
             new ManagerOptions { Concurrency = 20, StoragePath = tmp.Sub("artifacts"), StorageAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0" },
             [new SourceControllerModule(), new KustomizeControllerModule()],
             NullLoggerFactory.Instance,
-            kube).ConfigureAwait(false);
-        await CreateAsync(kube, "source.toolkit.fluxcd.io", "gitrepositories", "GitRepository", "bench", new JsonObject { ["interval"] = "1h", ["url"] = repo.FileUrl, ["ref"] = new JsonObject { ["branch"] = "main" } }).ConfigureAwait(false);
+            kube);
+        await CreateAsync(kube, "source.toolkit.fluxcd.io", "gitrepositories", "GitRepository", "bench", new JsonObject { ["interval"] = "1h", ["url"] = repo.FileUrl, ["ref"] = new JsonObject { ["branch"] = "main" } });
 
         using var sampler = new PeakMemory();
         var watch = Stopwatch.StartNew();
@@ -129,10 +129,10 @@ internal static class KustomizationBench
                 ["prune"] = true,
                 ["targetNamespace"] = $"bench-{i}",
                 ["sourceRef"] = new JsonObject { ["kind"] = "GitRepository", ["name"] = "bench" },
-            }).ConfigureAwait(false);
+            });
         }
 
-        await WaitAllAsync(kube, n, ks => (string?)ks["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready")?["status"] == "True").ConfigureAwait(false);
+        await WaitAllAsync(kube, n, ks => (string?)ks["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready")?["status"] == "True");
         var toReady = watch.Elapsed;
 
         // Steady state: every Kustomization asked to reconcile once more with nothing changed.
@@ -140,10 +140,10 @@ internal static class KustomizationBench
         for (var i = 0; i < n; i++)
         {
             var patch = new V1Patch("{\"metadata\":{\"annotations\":{\"reconcile.fluxcd.io/requestedAt\":\"cycle\"}}}", V1Patch.PatchType.MergePatch);
-            await kube.CustomObjects.PatchNamespacedCustomObjectAsync(patch, "kustomize.toolkit.fluxcd.io", "v1", "flux-system", "kustomizations", $"app-{i}").ConfigureAwait(false);
+            await kube.CustomObjects.PatchNamespacedCustomObjectAsync(patch, "kustomize.toolkit.fluxcd.io", "v1", "flux-system", "kustomizations", $"app-{i}");
         }
 
-        await WaitAllAsync(kube, n, ks => (string?)ks["status"]?["lastHandledReconcileAt"] == "cycle").ConfigureAwait(false);
+        await WaitAllAsync(kube, n, ks => (string?)ks["status"]?["lastHandledReconcileAt"] == "cycle");
         var cycle = watch.Elapsed;
 
         // Raw: the same 4 objects per namespace created straight through the API.
@@ -151,7 +151,7 @@ internal static class KustomizationBench
         for (var i = 0; i < n; i++)
         {
             var ns = $"raw-{i}";
-            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }).ConfigureAwait(false);
+            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
             foreach (var doc in App.Split("---"))
             {
                 var obj = (JsonObject)JsonNode.Parse(ToJson(doc))!;
@@ -165,7 +165,7 @@ internal static class KustomizationBench
                 };
                 var path = group.Length == 0 ? $"api/{version}/namespaces/{ns}/{plural}" : $"apis/{group}/{version}/namespaces/{ns}/{plural}";
                 using var content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
-                using var response = await RawHttp.PostAsync(new Uri(plane.BaseUrl, path), content).ConfigureAwait(false);
+                using var response = await RawHttp.PostAsync(new Uri(plane.BaseUrl, path), content);
                 response.EnsureSuccessStatusCode();
             }
         }
@@ -191,7 +191,7 @@ internal static class KustomizationBench
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "flux-system" },
             ["spec"] = spec,
         };
-        await kube.CustomObjects.CreateNamespacedCustomObjectAsync(body, group, "v1", "flux-system", plural).ConfigureAwait(false);
+        await kube.CustomObjects.CreateNamespacedCustomObjectAsync(body, group, "v1", "flux-system", plural);
     }
 
     private static async Task WaitAllAsync(IKubernetes kube, int n, Func<JsonObject, bool> done)
@@ -199,14 +199,14 @@ internal static class KustomizationBench
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(15);
         while (DateTime.UtcNow < deadline)
         {
-            var list = (System.Text.Json.JsonElement)await kube.CustomObjects.ListNamespacedCustomObjectAsync("kustomize.toolkit.fluxcd.io", "v1", "flux-system", "kustomizations").ConfigureAwait(false);
+            var list = (System.Text.Json.JsonElement)await kube.CustomObjects.ListNamespacedCustomObjectAsync("kustomize.toolkit.fluxcd.io", "v1", "flux-system", "kustomizations");
             var items = (JsonNode.Parse(list.GetRawText())!["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             if (items.Count == n && items.All(done))
             {
                 return;
             }
 
-            await Task.Delay(100).ConfigureAwait(false);
+            await Task.Delay(100);
         }
 
         throw new TimeoutException("not all Kustomizations got there in 15 minutes");

@@ -28,7 +28,7 @@ internal static class LocalClusterBench
         var scale = quick ? 0.2 : 1.0;
         int N(int n) => Math.Max(10, (int)(n * scale));
 
-        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { SimulateWorkloads = false, WatchHistorySize = 100_000 }).ConfigureAwait(false);
+        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { SimulateWorkloads = false, WatchHistorySize = 100_000 });
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(plane.Kubeconfig));
         using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var rows = new List<Row>();
@@ -36,44 +36,44 @@ internal static class LocalClusterBench
 
         foreach (var ns in new[] { "bench", "list100", "list1000", "apply", "watch" })
         {
-            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }).ConfigureAwait(false);
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
         }
 
         // Warm up JIT, connections and caches on every path measured.
         for (var i = 0; i < 200; i++)
         {
-            await client.Version.GetCodeAsync().ConfigureAwait(false);
-            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"warm-{i}"), "bench").ConfigureAwait(false);
-            await client.CoreV1.ReadNamespacedConfigMapAsync($"warm-{i}", "bench").ConfigureAwait(false);
+            await client.Version.GetCodeAsync();
+            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"warm-{i}"), "bench");
+            await client.CoreV1.ReadNamespacedConfigMapAsync($"warm-{i}", "bench");
         }
 
-        var baseline = await TimeAsync("GET /version (baseline)", N(3000), _ => client.Version.GetCodeAsync(), "raw request cost").ConfigureAwait(false);
+        var baseline = await TimeAsync("GET /version (baseline)", N(3000), _ => client.Version.GetCodeAsync(), "raw request cost");
         rows.Add(baseline);
-        rows.Add(await TimeAsync("create ConfigMap", N(2000), i => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"cm-{i}"), "bench"), string.Empty).ConfigureAwait(false));
-        rows.Add(await TimeAsync("get ConfigMap", N(3000), i => client.CoreV1.ReadNamespacedConfigMapAsync($"cm-{i % N(2000)}", "bench"), string.Empty).ConfigureAwait(false));
+        rows.Add(await TimeAsync("create ConfigMap", N(2000), i => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"cm-{i}"), "bench"), string.Empty));
+        rows.Add(await TimeAsync("get ConfigMap", N(3000), i => client.CoreV1.ReadNamespacedConfigMapAsync($"cm-{i % N(2000)}", "bench"), string.Empty));
 
         for (var i = 0; i < 100; i++)
         {
-            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"l-{i:D4}"), "list100").ConfigureAwait(false);
+            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"l-{i:D4}"), "list100");
         }
 
         for (var i = 0; i < 1000; i++)
         {
-            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"l-{i:D4}"), "list1000").ConfigureAwait(false);
+            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"l-{i:D4}"), "list1000");
         }
 
-        rows.Add(await TimeAsync("list 100 ConfigMaps", N(500), _ => client.CoreV1.ListNamespacedConfigMapAsync("list100"), "per list").ConfigureAwait(false));
-        rows.Add(await TimeAsync("list 1000 ConfigMaps", N(60), _ => client.CoreV1.ListNamespacedConfigMapAsync("list1000"), "per list").ConfigureAwait(false));
+        rows.Add(await TimeAsync("list 100 ConfigMaps", N(500), _ => client.CoreV1.ListNamespacedConfigMapAsync("list100"), "per list"));
+        rows.Add(await TimeAsync("list 1000 ConfigMaps", N(60), _ => client.CoreV1.ListNamespacedConfigMapAsync("list1000"), "per list"));
 
         // Server-side apply of a typical Deployment: each apply changes one annotation, so every one is a real write.
         var applyN = N(800);
         for (var i = 0; i < 100; i++)
         {
-            await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", -100 + i), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true).ConfigureAwait(false);
+            await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", -100 + i), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true);
         }
-        var applyHttp = await TimeAsync("server-side apply Deployment (HTTP)", applyN, i => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", i + 1), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true), "changes an annotation each time").ConfigureAwait(false);
+        var applyHttp = await TimeAsync("server-side apply Deployment (HTTP)", applyN, i => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", i + 1), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true), "changes an annotation each time");
         rows.Add(applyHttp);
-        var noop = await TimeAsync("server-side apply Deployment, no-op (HTTP)", applyN, _ => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", applyN), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true), "same config again").ConfigureAwait(false);
+        var noop = await TimeAsync("server-side apply Deployment, no-op (HTTP)", applyN, _ => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", applyN), V1Patch.PatchType.ApplyPatch), "web", "apply", fieldManager: "bench", force: true), "same config again");
         rows.Add(noop);
 
         // The same applies straight into ResourceService: the server's own time per apply, no HTTP or client.
@@ -90,7 +90,7 @@ internal static class LocalClusterBench
         var watchRows = new List<(int Watchers, int Events, double Seconds, double P50, double P99)>();
         foreach (var watchers in new[] { 10, 100 })
         {
-            watchRows.Add(await WatchFanOutAsync(client, $"fan{watchers}", watchers, N(watchers == 10 ? 1000 : 300)).ConfigureAwait(false));
+            watchRows.Add(await WatchFanOutAsync(client, $"fan{watchers}", watchers, N(watchers == 10 ? 1000 : 300)));
         }
 
         return Format(rows, baseline, applyHttp, applyInternal, rows.First(r => r.Name == "create ConfigMap"), watchRows, total.Elapsed, quick);
@@ -98,8 +98,8 @@ internal static class LocalClusterBench
 
     private static async Task<(int, int, double, double, double)> WatchFanOutAsync(k8s.Kubernetes client, string ns, int watchers, int events)
     {
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }).ConfigureAwait(false);
-        var rv = (await client.CoreV1.ListNamespacedConfigMapAsync(ns).ConfigureAwait(false)).Metadata.ResourceVersion;
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var rv = (await client.CoreV1.ListNamespacedConfigMapAsync(ns)).Metadata.ResourceVersion;
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
         var ready = new CountdownEvent(watchers);
@@ -112,7 +112,7 @@ internal static class LocalClusterBench
             var seen = 0;
             try
             {
-                await foreach (var (type, cm) in client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: rv, cancellationToken: cts.Token).ConfigureAwait(false))
+                await foreach (var (type, cm) in client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: rv, cancellationToken: cts.Token))
                 {
                     var now = Stopwatch.GetTimestamp();
                     if (cm.Metadata.Name == "ready")
@@ -142,7 +142,7 @@ internal static class LocalClusterBench
         })).ToList();
 
         // Every watcher has seen the marker object, so all are streaming before the clock starts.
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("ready"), ns).ConfigureAwait(false);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("ready"), ns);
         if (!ready.Wait(TimeSpan.FromSeconds(60)))
         {
             throw new TimeoutException("watchers did not start");
@@ -153,7 +153,7 @@ internal static class LocalClusterBench
         {
             var name = $"e-{i:D5}";
             sent[name] = Stopwatch.GetTimestamp();
-            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(name), ns).ConfigureAwait(false);
+            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(name), ns);
         }
 
         if (!done.Wait(TimeSpan.FromSeconds(60)))
@@ -161,8 +161,8 @@ internal static class LocalClusterBench
             throw new TimeoutException("watchers did not receive every event");
         }
 
-        await cts.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await cts.CancelAsync();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
         var seconds = Stopwatch.GetElapsedTime(start, Interlocked.Read(ref lastDelivery)).TotalSeconds;
         var sorted = latencies.Order().ToArray();
         return (watchers, events, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
@@ -184,7 +184,7 @@ internal static class LocalClusterBench
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
-            await op(i).ConfigureAwait(false);
+            await op(i);
         }
 
         return new Row(name, n, sw.Elapsed.TotalSeconds, note);

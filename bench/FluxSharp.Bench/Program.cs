@@ -4,11 +4,11 @@ using FluxSharp.Bench;
 // and writes its figures to bench/results/<mode>.md.
 return args switch
 {
-    ["git", ..] => await GitBench.RunAsync(args[1..]).ConfigureAwait(false),
-    ["gitrepository", ..] => await GitRepositoryBench.RunAsync(args[1..]).ConfigureAwait(false),
-    ["kustomization", ..] => await KustomizationBench.RunAsync(args[1..]).ConfigureAwait(false),
-    ["cli", ..] => await CliBench.RunAsync(args[1..]).ConfigureAwait(false),
-    ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")).ConfigureAwait(false),
+    ["git", ..] => await GitBench.RunAsync(args[1..]),
+    ["gitrepository", ..] => await GitRepositoryBench.RunAsync(args[1..]),
+    ["kustomization", ..] => await KustomizationBench.RunAsync(args[1..]),
+    ["cli", ..] => await CliBench.RunAsync(args[1..]),
+    ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")),
     _ => Usage(),
 };
 
@@ -21,10 +21,10 @@ static int Usage()
 static async Task<int> RunLocalClusterAsync(bool quick)
 {
     var outPath = Path.Combine(BenchSupport.ResultsDir(), "localcluster.md");
-    var report = await LocalClusterBench.RunAsync(quick).ConfigureAwait(false);
+    var report = await LocalClusterBench.RunAsync(quick);
     Console.WriteLine(report);
     Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-    await File.WriteAllTextAsync(outPath, report).ConfigureAwait(false);
+    await File.WriteAllTextAsync(outPath, report);
     Console.WriteLine($"written to {outPath}");
     return 0;
 }

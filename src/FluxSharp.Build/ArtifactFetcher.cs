@@ -56,12 +56,15 @@ public sealed class ArtifactFetcher
         var tmp = Path.Combine(Path.GetTempPath(), "fluxsharp-artifact-" + Guid.NewGuid().ToString("N") + ".tar.gz");
         try
         {
-            string actual = await DownloadAsync(url, tmp, expected?.Algorithm ?? "sha256", cancellationToken).ConfigureAwait(false);
+            string actual = await DownloadAsync(url, tmp, expected?.Algorithm ?? "sha256", cancellationToken);
             if (expected is not null && !string.Equals(actual, expected.Value.Hex, StringComparison.OrdinalIgnoreCase))
+            {
                 throw new BuildException(ConditionReasons.ArtifactFailed,
                     $"failed to verify artifact from {Redact(url)}: digest mismatch: expected '{expected.Value.Algorithm}:{expected.Value.Hex.ToLowerInvariant()}', got '{expected.Value.Algorithm}:{actual}'");
+            }
+
             await using var file = new FileStream(tmp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await ExtractAsync(file, destinationDir, _options, cancellationToken).ConfigureAwait(false);
+            await ExtractAsync(file, destinationDir, _options, cancellationToken);
         }
         finally
         {
@@ -85,18 +88,23 @@ public sealed class ArtifactFetcher
         {
             try
             {
-                using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+                using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cts.Token);
                 if ((int)response.StatusCode >= 500 && attempt < _options.Retries)
                 {
-                    await Task.Delay(delay, cts.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, cts.Token);
                     delay *= 2;
                     continue;
                 }
                 if (response.StatusCode != HttpStatusCode.OK)
+                {
                     throw new BuildException(ConditionReasons.ArtifactFailed,
                         $"failed to download archive from {Redact(url)} (status: {(int)response.StatusCode} {response.ReasonPhrase})");
+                }
+
                 if (response.Content.Headers.ContentLength is long len && len > _options.MaxDownloadBytes)
+                {
                     throw TooBig(url);
+                }
 
                 using var hash = IncrementalHash.CreateHash(algorithm switch
                 {
@@ -104,24 +112,28 @@ public sealed class ArtifactFetcher
                     "sha512" => HashAlgorithmName.SHA512,
                     _ => HashAlgorithmName.SHA256,
                 });
-                await using var body = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+                await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
                 await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
                 var buffer = new byte[81920];
                 long total = 0;
                 int n;
-                while ((n = await body.ReadAsync(buffer, cts.Token).ConfigureAwait(false)) > 0)
+                while ((n = await body.ReadAsync(buffer, cts.Token)) > 0)
                 {
                     total += n;
-                    if (total > _options.MaxDownloadBytes) throw TooBig(url);
+                    if (total > _options.MaxDownloadBytes)
+                    {
+                        throw TooBig(url);
+                    }
+
                     hash.AppendData(buffer, 0, n);
-                    await output.WriteAsync(buffer.AsMemory(0, n), cts.Token).ConfigureAwait(false);
+                    await output.WriteAsync(buffer.AsMemory(0, n), cts.Token);
                 }
                 return Convert.ToHexStringLower(hash.GetHashAndReset());
             }
             catch (HttpRequestException e) when (attempt < _options.Retries)
             {
                 _ = e;
-                await Task.Delay(delay, cts.Token).ConfigureAwait(false);
+                await Task.Delay(delay, cts.Token);
                 delay *= 2;
             }
             catch (HttpRequestException e)
@@ -147,14 +159,23 @@ public sealed class ArtifactFetcher
         ArgumentNullException.ThrowIfNull(digest);
         int colon = digest.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed, $"invalid artifact digest '{digest}': expected '<algorithm>:<hex>'");
+        }
+
         var algorithm = digest[..colon];
         var hex = digest[(colon + 1)..];
         int expectedLength = algorithm switch { "sha256" => 64, "sha384" => 96, "sha512" => 128, _ => -1 };
         if (expectedLength < 0)
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed, $"invalid artifact digest '{digest}': unsupported algorithm '{algorithm}'");
+        }
+
         if (hex.Length != expectedLength || !hex.All(Uri.IsHexDigit))
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed, $"invalid artifact digest '{digest}': expected {expectedLength} hex characters");
+        }
+
         return (algorithm, hex);
     }
 
@@ -174,11 +195,18 @@ public sealed class ArtifactFetcher
             await using var gz = new GZipStream(tarGz, CompressionMode.Decompress, leaveOpen: true);
             await using var reader = new TarReader(gz, leaveOpen: true);
             var buffer = new byte[81920];
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
-                if (entry.EntryType is TarEntryType.GlobalExtendedAttributes) continue;
+                if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                {
+                    continue;
+                }
+
                 if (++entries > options.MaxEntries)
+                {
                     throw Fail($"tar has more than {options.MaxEntries} entries");
+                }
+
                 var name = entry.Name;
                 var full = SafePath(root, name);
 
@@ -191,26 +219,39 @@ public sealed class ArtifactFetcher
                         {
                             totalBytes += entry.Length;
                             if (totalBytes > options.MaxExtractedBytes)
+                            {
                                 throw Fail($"tar {Quote(name)} is bigger than max archive size of {options.MaxExtractedBytes} bytes");
+                            }
+
                             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                             var mode = (entry.Mode & (UnixFileMode)0b111_111_111) | UnixFileMode.UserRead | UnixFileMode.UserWrite;
                             var fso = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-                            if (!OperatingSystem.IsWindows()) fso.UnixCreateMode = mode;
+                            if (!OperatingSystem.IsWindows())
+                            {
+                                fso.UnixCreateMode = mode;
+                            }
+
                             await using (var output = new FileStream(full, fso))
                             {
                                 long written = 0;
                                 if (entry.DataStream is { } data)
                                 {
                                     int n;
-                                    while ((n = await data.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                                    while ((n = await data.ReadAsync(buffer, cancellationToken)) > 0)
                                     {
                                         written += n;
-                                        if (written > entry.Length) throw Fail($"tar entry {Quote(name)} holds more data than its header declares");
-                                        await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                                        if (written > entry.Length)
+                                        {
+                                            throw Fail($"tar entry {Quote(name)} holds more data than its header declares");
+                                        }
+
+                                        await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
                                     }
                                 }
                                 if (written != entry.Length)
+                                {
                                     throw Fail($"tar entry {Quote(name)} is truncated: only {written} of {entry.Length} bytes");
+                                }
                             }
                             break;
                         }
@@ -250,15 +291,22 @@ public sealed class ArtifactFetcher
     {
         if (string.IsNullOrEmpty(name) || name.Contains('\\', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal)
             || name.StartsWith('/') || Path.IsPathRooted(name) || name.Split('/').Any(s => s == ".."))
+        {
             throw Fail($"tar contained invalid name error {Quote(name)}");
+        }
+
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(root, name)));
         if (!KustomizationGenerator.IsInside(root, full))
+        {
             throw Fail($"tar contained invalid name error {Quote(name)}");
+        }
         // Never write through a link (the archive cannot create links, but the directory might hold one).
         for (var p = Path.GetDirectoryName(full); p is not null && p.Length > root.Length; p = Path.GetDirectoryName(p))
         {
             if (new DirectoryInfo(p) is { Exists: true, LinkTarget: not null })
+            {
                 throw Fail($"tar entry {Quote(name)} would be written through a link");
+            }
         }
         return full;
     }

@@ -40,11 +40,17 @@ public static class KustomizationGenerator
         }
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(fullRoot, rel)));
         if (!IsInside(fullRoot, full))
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed,
                 $"kustomization path '{specPath}' is outside the source root (it must be relative to the artifact root and must not use '..' to leave it)");
+        }
+
         if (!Directory.Exists(full))
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed,
                 $"kustomization path not found: '{specPath}' does not exist in the source" + (File.Exists(full) ? " as a directory (it is a file)" : ""));
+        }
+
         return full;
     }
 
@@ -84,13 +90,30 @@ public static class KustomizationGenerator
                 { "apiVersion", "kustomize.config.k8s.io/v1beta1" },
                 { "kind", "Kustomization" },
             };
-            if (files.Count == 0) Set(kus, "namespace", Str("_placeholder"));
-            else Set(kus, "resources", Seq([.. files]));
+            if (files.Count == 0)
+            {
+                Set(kus, "namespace", Str("_placeholder"));
+            }
+            else
+            {
+                Set(kus, "resources", Seq([.. files]));
+            }
         }
 
-        if (!string.IsNullOrEmpty(spec.TargetNamespace)) Set(kus, "namespace", Str(spec.TargetNamespace));
-        if (!string.IsNullOrEmpty(spec.NamePrefix)) Set(kus, "namePrefix", Str(spec.NamePrefix));
-        if (!string.IsNullOrEmpty(spec.NameSuffix)) Set(kus, "nameSuffix", Str(spec.NameSuffix));
+        if (!string.IsNullOrEmpty(spec.TargetNamespace))
+        {
+            Set(kus, "namespace", Str(spec.TargetNamespace));
+        }
+
+        if (!string.IsNullOrEmpty(spec.NamePrefix))
+        {
+            Set(kus, "namePrefix", Str(spec.NamePrefix));
+        }
+
+        if (!string.IsNullOrEmpty(spec.NameSuffix))
+        {
+            Set(kus, "nameSuffix", Str(spec.NameSuffix));
+        }
 
         if (spec.Patches is { Count: > 0 })
         {
@@ -120,11 +143,21 @@ public static class KustomizationGenerator
             foreach (var c in spec.Components)
             {
                 if (!IsLocalRelativePath(c))
+                {
                     throw new BuildException(ConditionReasons.BuildFailed, $"component path '{c}' must be local and relative");
+                }
+
                 var full = Path.GetFullPath(Path.Combine(dir, c));
                 if (!IsInside(fullRoot, full))
+                {
                     throw new BuildException(ConditionReasons.BuildFailed, $"component path '{c}' is outside the source root");
-                if (spec.IgnoreMissingComponents == true && !Directory.Exists(full) && !File.Exists(full)) continue;
+                }
+
+                if (spec.IgnoreMissingComponents == true && !Directory.Exists(full) && !File.Exists(full))
+                {
+                    continue;
+                }
+
                 components ??= GetOrAddSequence(kus, "components", kfile, fullRoot);
                 components.Add(Str(c));
             }
@@ -139,7 +172,11 @@ public static class KustomizationGenerator
                 if (match is not null)
                 {
                     // Flux merges into the existing entry; newTag and digest are replaced together.
-                    if (!string.IsNullOrEmpty(image.NewName)) Set(match, "newName", Str(image.NewName));
+                    if (!string.IsNullOrEmpty(image.NewName))
+                    {
+                        Set(match, "newName", Str(image.NewName));
+                    }
+
                     if (!string.IsNullOrEmpty(image.NewTag) || !string.IsNullOrEmpty(image.Digest))
                     {
                         Remove(match, "newTag");
@@ -159,7 +196,10 @@ public static class KustomizationGenerator
             }
         }
 
-        if (spec.BuildMetadata is { Count: > 0 }) Set(kus, "buildMetadata", Seq([.. spec.BuildMetadata]));
+        if (spec.BuildMetadata is { Count: > 0 })
+        {
+            Set(kus, "buildMetadata", Seq([.. spec.BuildMetadata]));
+        }
 
         var content = Save(kus);
         try
@@ -179,7 +219,10 @@ public static class KustomizationGenerator
         foreach (var name in RecognizedFileNames)
         {
             var p = Path.Combine(dir, name);
-            if (File.Exists(p)) return p;
+            if (File.Exists(p))
+            {
+                return p;
+            }
         }
         return null;
     }
@@ -190,7 +233,10 @@ public static class KustomizationGenerator
         ArgumentNullException.ThrowIfNull(path);
         foreach (var p in new[] { "git::", "gh:", "ssh://", "https://", "http://", "git@", "github.com:", "github.com/" })
         {
-            if (p.Length < path.Length && path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) return false;
+            if (p.Length < path.Length && path.StartsWith(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
         }
         var noScheme = path.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? path[7..] : path;
         return !Path.IsPathRooted(path) && !Path.IsPathRooted(noScheme);
@@ -215,7 +261,9 @@ public static class KustomizationGenerator
                 {
                     var target = entry.ResolveLinkTarget(returnFinalTarget: true);
                     if (target is null || !IsInside(root, Path.GetFullPath(target.FullName)))
+                    {
                         throw new BuildException(ConditionReasons.BuildFailed, $"'{Rel(root, full)}' is a symlink pointing outside the source root");
+                    }
                 }
                 if (entry is DirectoryInfo)
                 {
@@ -228,7 +276,11 @@ public static class KustomizationGenerator
                     continue;
                 }
                 var ext = Path.GetExtension(entry.Name);
-                if (ext != ".yaml" && ext != ".yml") continue;
+                if (ext != ".yaml" && ext != ".yml")
+                {
+                    continue;
+                }
+
                 ValidateManifest(root, full);
                 result.Add("./" + Rel(dir, full));
             }
@@ -252,16 +304,28 @@ public static class KustomizationGenerator
         foreach (var doc in docs)
         {
             if (doc is not JsonObject obj)
+            {
                 throw new BuildException(ConditionReasons.BuildFailed, $"failed to decode Kubernetes YAML from {rel}: missing Resource metadata (the document is not an object)");
+            }
+
             var kind = obj["kind"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : "";
             if (kind.Length == 0)
+            {
                 throw new BuildException(ConditionReasons.BuildFailed, $"failed to decode Kubernetes YAML from {rel}: missing kind in object (not a Kubernetes manifest)");
-            if (kind.EndsWith("List", StringComparison.Ordinal)) continue;
+            }
+
+            if (kind.EndsWith("List", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var meta = obj["metadata"] as JsonObject;
             bool named = meta?["name"] is JsonValue n && n.TryGetValue<string>(out var ns) && ns.Length > 0
                 || meta?["generateName"] is JsonValue g && g.TryGetValue<string>(out var gs) && gs.Length > 0;
             if (!named)
+            {
                 throw new BuildException(ConditionReasons.BuildFailed, $"failed to decode Kubernetes YAML from {rel}: missing metadata.name in {kind} object");
+            }
         }
     }
 
@@ -284,24 +348,41 @@ public static class KustomizationGenerator
         while (queue.Count > 0)
         {
             var dir = queue.Dequeue();
-            if (!seen.Add(dir)) continue;
+            if (!seen.Add(dir))
+            {
+                continue;
+            }
+
             var file = FindKustomizationFile(dir);
-            if (file is null) continue;
+            if (file is null)
+            {
+                continue;
+            }
+
             var kus = LoadMapping(file, fullRoot);
             foreach (var (field, path) in ReferencedPaths(kus))
             {
                 if (!IsLocalRelativePath(path))
                 {
                     if (Path.IsPathRooted(path) || path.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
+                    {
                         throw new BuildException(ConditionReasons.BuildFailed,
                             $"{Rel(fullRoot, file)}: {field} '{path}' is an absolute path; only paths inside the source are allowed");
+                    }
+
                     continue; // remote base: kustomize fetches it
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(dir, path)));
                 if (!IsInside(fullRoot, full))
+                {
                     throw new BuildException(ConditionReasons.BuildFailed,
                         $"{Rel(fullRoot, file)}: {field} '{path}' points outside the source root");
-                if (field is "resources" or "bases" or "components" && Directory.Exists(full)) queue.Enqueue(full);
+                }
+
+                if (field is "resources" or "bases" or "components" && Directory.Exists(full))
+                {
+                    queue.Enqueue(full);
+                }
             }
         }
     }
@@ -311,17 +392,33 @@ public static class KustomizationGenerator
         foreach (var field in new[] { "resources", "bases", "components", "crds", "configurations", "transformers", "generators", "validators", "patchesStrategicMerge" })
         {
             foreach (var s in Strings(Child(kus, field)))
-                if (!s.Contains('\n', StringComparison.Ordinal)) yield return (field, s);
+            {
+                if (!s.Contains('\n', StringComparison.Ordinal))
+                {
+                    yield return (field, s);
+                }
+            }
         }
         foreach (var field in new[] { "patches", "patchesJson6902", "replacements" })
         {
             if (Child(kus, field) is YamlSequenceNode seq)
+            {
                 foreach (var m in seq.Children.OfType<YamlMappingNode>())
-                    if (ScalarOf(m, "path") is { Length: > 0 } p) yield return (field, p);
+                {
+                    if (ScalarOf(m, "path") is { Length: > 0 } p)
+                    {
+                        yield return (field, p);
+                    }
+                }
+            }
         }
         foreach (var field in new[] { "configMapGenerator", "secretGenerator" })
         {
-            if (Child(kus, field) is not YamlSequenceNode seq) continue;
+            if (Child(kus, field) is not YamlSequenceNode seq)
+            {
+                continue;
+            }
+
             foreach (var m in seq.Children.OfType<YamlMappingNode>())
             {
                 foreach (var f in Strings(Child(m, "files")))
@@ -329,12 +426,21 @@ public static class KustomizationGenerator
                     int eq = f.IndexOf('=', StringComparison.Ordinal);
                     yield return (field + ".files", eq >= 0 ? f[(eq + 1)..] : f);
                 }
-                foreach (var e in Strings(Child(m, "envs"))) yield return (field + ".envs", e);
-                if (ScalarOf(m, "env") is { Length: > 0 } env) yield return (field + ".env", env);
+                foreach (var e in Strings(Child(m, "envs")))
+                {
+                    yield return (field + ".envs", e);
+                }
+
+                if (ScalarOf(m, "env") is { Length: > 0 } env)
+                {
+                    yield return (field + ".env", env);
+                }
             }
         }
         if (Child(kus, "openapi") is YamlMappingNode openapi && ScalarOf(openapi, "path") is { Length: > 0 } op)
+        {
             yield return ("openapi", op);
+        }
     }
 
     // ---- YAML helpers ----
@@ -360,9 +466,16 @@ public static class KustomizationGenerator
         {
             throw new BuildException(ConditionReasons.BuildFailed, $"invalid kustomization file {Rel(root, file)}: {e.Message}", e);
         }
-        if (stream.Documents.Count == 0) return new YamlMappingNode();
+        if (stream.Documents.Count == 0)
+        {
+            return new YamlMappingNode();
+        }
+
         if (stream.Documents.Count > 1 || stream.Documents[0].RootNode is not YamlMappingNode map)
+        {
             throw new BuildException(ConditionReasons.BuildFailed, $"invalid kustomization file {Rel(root, file)}: expected a single YAML mapping");
+        }
+
         return map;
     }
 
@@ -372,7 +485,11 @@ public static class KustomizationGenerator
         new YamlStream(new YamlDocument(kus)).Save(sw, assignAnchors: false);
         var text = sw.ToString();
         // YamlStream.Save ends the document with "...": drop it for a plain single-document file.
-        if (text.EndsWith("...\n", StringComparison.Ordinal)) text = text[..^4];
+        if (text.EndsWith("...\n", StringComparison.Ordinal))
+        {
+            text = text[..^4];
+        }
+
         return text;
     }
 
@@ -390,13 +507,20 @@ public static class KustomizationGenerator
 
     private static void AddIf(YamlMappingNode m, string key, string? value)
     {
-        if (!string.IsNullOrEmpty(value)) m.Children[new YamlScalarNode(key)] = Str(value);
+        if (!string.IsNullOrEmpty(value))
+        {
+            m.Children[new YamlScalarNode(key)] = Str(value);
+        }
     }
 
     private static YamlSequenceNode GetOrAddSequence(YamlMappingNode m, string key, string file, string root)
     {
         var existing = Child(m, key);
-        if (existing is YamlSequenceNode seq) return seq;
+        if (existing is YamlSequenceNode seq)
+        {
+            return seq;
+        }
+
         if (existing is null || existing is YamlScalarNode { Value: null or "" or "null" or "~" })
         {
             seq = new YamlSequenceNode();
@@ -410,8 +534,15 @@ public static class KustomizationGenerator
     private static YamlScalarNode Str(string value)
     {
         var node = new YamlScalarNode(value);
-        if (value.Contains('\n', StringComparison.Ordinal)) node.Style = ScalarStyle.Literal;
-        else if (YamlObjects.Resolve(value) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String) node.Style = ScalarStyle.DoubleQuoted;
+        if (value.Contains('\n', StringComparison.Ordinal))
+        {
+            node.Style = ScalarStyle.Literal;
+        }
+        else if (YamlObjects.Resolve(value) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            node.Style = ScalarStyle.DoubleQuoted;
+        }
+
         return node;
     }
 

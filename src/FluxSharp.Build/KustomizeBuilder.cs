@@ -54,13 +54,15 @@ public static class KustomizeBuilder
         options ??= new KustomizeBuildOptions();
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot));
         if (!Directory.Exists(root))
+        {
             throw new BuildException(ConditionReasons.ArtifactFailed, $"source directory '{sourceRoot}' does not exist");
+        }
 
         var dir = KustomizationGenerator.ResolvePath(root, spec.Path);
         KustomizationGenerator.Generate(root, dir, spec);
         KustomizationGenerator.CheckKustomizations(root, dir);
 
-        var yaml = await KustomizeRunner.BuildAsync(dir, root, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var yaml = await KustomizeRunner.BuildAsync(dir, root, options.Timeout, cancellationToken);
 
         IReadOnlyList<(JsonNode Node, string Text)> docs;
         try
@@ -73,7 +75,11 @@ public static class KustomizeBuilder
         }
 
         var documents = docs.Select(d => (Object: d.Node as JsonObject ?? throw NotAnObject(d.Node), Text: (string?)d.Text)).ToList();
-        foreach (var (obj, _) in documents) Validate(obj);
+        foreach (var (obj, _) in documents)
+        {
+            Validate(obj);
+        }
+
         IReadOnlyList<JsonObject> objects = [.. documents.Select(d => d.Object)];
 
         if (spec.PostBuild is { } postBuild)
@@ -81,12 +87,18 @@ public static class KustomizeBuilder
             var vars = substitutions ?? Substitution.SubstitutionVariables.Merge([], postBuild.Substitute?.AsReadOnly());
             bool always = postBuild.SubstituteStrategy == SubstituteStrategies.Always;
             objects = Substitution.Substitution.ApplyToDocuments(documents, vars, options.StrictSubstitutions, always);
-            foreach (var obj in objects) Validate(obj);
+            foreach (var obj in objects)
+            {
+                Validate(obj);
+            }
         }
 
         var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(YamlObjects.SerializeAll(objects))));
 
-        if (spec.CommonMetadata is { } common) ApplyCommonMetadata(objects, common);
+        if (spec.CommonMetadata is { } common)
+        {
+            ApplyCommonMetadata(objects, common);
+        }
 
         return new BuildResult(objects, checksum);
     }
@@ -109,13 +121,20 @@ public static class KustomizeBuilder
 
         static void Merge(JsonObject meta, string field, IDictionary<string, string>? values)
         {
-            if (values is null || values.Count == 0) return;
+            if (values is null || values.Count == 0)
+            {
+                return;
+            }
+
             if (meta[field] is not JsonObject map)
             {
                 map = new JsonObject();
                 meta[field] = map;
             }
-            foreach (var (k, v) in values) map[k] = v;
+            foreach (var (k, v) in values)
+            {
+                map[k] = v;
+            }
         }
     }
 
@@ -127,7 +146,9 @@ public static class KustomizeBuilder
     {
         static string S(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
         if (S(obj["apiVersion"]).Length == 0 || S(obj["kind"]).Length == 0 || S((obj["metadata"] as JsonObject)?["name"]).Length == 0)
+        {
             throw new BuildException(ConditionReasons.BuildFailed,
                 $"failed to decode Kubernetes apiVersion, kind and name from: {YamlObjects.Serialize(obj).TrimEnd()}");
+        }
     }
 }

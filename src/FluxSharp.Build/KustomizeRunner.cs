@@ -14,8 +14,16 @@ public static partial class KustomizeRunner
     /// <summary>The command line used: (executable, leading arguments). Null when neither tool is on PATH.</summary>
     public static (string Executable, string[] Arguments)? FindTool()
     {
-        if (FindOnPath("kustomize") is { } kustomize) return (kustomize, ["build"]);
-        if (FindOnPath("kubectl") is { } kubectl) return (kubectl, ["kustomize"]);
+        if (FindOnPath("kustomize") is { } kustomize)
+        {
+            return (kustomize, ["build"]);
+        }
+
+        if (FindOnPath("kubectl") is { } kubectl)
+        {
+            return (kubectl, ["kustomize"]);
+        }
+
         return null;
     }
 
@@ -40,7 +48,11 @@ public static partial class KustomizeRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var a in tool.Arguments) psi.ArgumentList.Add(a);
+        foreach (var a in tool.Arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         psi.ArgumentList.Add("--load-restrictor");
         psi.ArgumentList.Add("LoadRestrictionsNone");
         psi.ArgumentList.Add(dir);
@@ -64,11 +76,14 @@ public static partial class KustomizeRunner
         var stderrTask = process.StandardError.ReadToEndAsync(cts.Token);
         try
         {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            var stdout = await stdoutTask.ConfigureAwait(false);
-            var stderr = await stderrTask.ConfigureAwait(false);
+            await process.WaitForExitAsync(cts.Token);
+            var stdout = await stdoutTask;
+            var stderr = await stderrTask;
             if (process.ExitCode != 0)
+            {
                 throw new BuildException(ConditionReasons.BuildFailed, "kustomize build failed: " + CleanError(stderr, dir, sourceRoot));
+            }
+
             return stdout;
         }
         catch (OperationCanceledException)
@@ -94,15 +109,33 @@ public static partial class KustomizeRunner
     {
         var text = stderr.Trim();
         var m = KlogErr().Match(text);
-        if (m.Success) text = Regex.Unescape(m.Groups[1].Value);
-        else if (text.StartsWith("Error: ", StringComparison.Ordinal)) text = text[7..];
+        if (m.Success)
+        {
+            text = Regex.Unescape(m.Groups[1].Value);
+        }
+        else if (text.StartsWith("Error: ", StringComparison.Ordinal))
+        {
+            text = text[7..];
+        }
         // Drop kustomize's usage text if any.
         int usage = text.IndexOf("\nUsage:", StringComparison.Ordinal);
-        if (usage >= 0) text = text[..usage].Trim();
-        if (text.Length == 0) text = "kustomize exited with an error and no message";
+        if (usage >= 0)
+        {
+            text = text[..usage].Trim();
+        }
+
+        if (text.Length == 0)
+        {
+            text = "kustomize exited with an error and no message";
+        }
+
         foreach (var prefix in new[] { sourceRoot, dir })
         {
-            if (string.IsNullOrEmpty(prefix)) continue;
+            if (string.IsNullOrEmpty(prefix))
+            {
+                continue;
+            }
+
             var p = Path.TrimEndingDirectorySeparator(Path.GetFullPath(prefix));
             text = text.Replace(p + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(p, ".", StringComparison.Ordinal);
         }
@@ -112,12 +145,23 @@ public static partial class KustomizeRunner
     private static string? FindOnPath(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH");
-        if (string.IsNullOrEmpty(path)) return null;
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
         foreach (var d in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(d, name);
-            if (File.Exists(candidate)) return candidate;
-            if (OperatingSystem.IsWindows() && File.Exists(candidate + ".exe")) return candidate + ".exe";
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+
+            if (OperatingSystem.IsWindows() && File.Exists(candidate + ".exe"))
+            {
+                return candidate + ".exe";
+            }
         }
         return null;
     }

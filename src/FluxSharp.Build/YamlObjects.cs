@@ -85,21 +85,36 @@ public static partial class YamlObjects
             case AnchorAlias alias:
                 parser.MoveNext();
                 if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                {
                     throw new YamlException(alias.Start, alias.End, $"unknown anchor '{alias.Value.Value}'");
+                }
+
                 return target?.DeepClone();
             case Scalar scalar:
                 {
                     parser.MoveNext();
                     var value = ScalarToJson(scalar);
-                    if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = value?.DeepClone();
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        anchors[scalar.Anchor.Value] = value?.DeepClone();
+                    }
+
                     return value;
                 }
             case SequenceStart seqStart:
                 {
                     parser.MoveNext();
                     var arr = new JsonArray();
-                    while (!parser.TryConsume<SequenceEnd>(out _)) arr.Add(ReadNode(parser, anchors, ref last));
-                    if (!seqStart.Anchor.IsEmpty) anchors[seqStart.Anchor.Value] = arr.DeepClone();
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        arr.Add(ReadNode(parser, anchors, ref last));
+                    }
+
+                    if (!seqStart.Anchor.IsEmpty)
+                    {
+                        anchors[seqStart.Anchor.Value] = arr.DeepClone();
+                    }
+
                     return arr;
                 }
             case MappingStart mapStart:
@@ -120,12 +135,22 @@ public static partial class YamlObjects
                         if (keyText == "<<" && keyEvent is Scalar { Style: ScalarStyle.Plain } && value is JsonObject merge)
                         {
                             foreach (var (mk, mv) in merge)
-                                if (!obj.ContainsKey(mk)) obj[mk] = mv?.DeepClone();
+                            {
+                                if (!obj.ContainsKey(mk))
+                                {
+                                    obj[mk] = mv?.DeepClone();
+                                }
+                            }
+
                             continue;
                         }
                         obj[keyText] = value;
                     }
-                    if (!mapStart.Anchor.IsEmpty) anchors[mapStart.Anchor.Value] = obj.DeepClone();
+                    if (!mapStart.Anchor.IsEmpty)
+                    {
+                        anchors[mapStart.Anchor.Value] = obj.DeepClone();
+                    }
+
                     return obj;
                 }
             default:
@@ -140,7 +165,10 @@ public static partial class YamlObjects
         foreach (var node in ParseDocuments(yaml))
         {
             if (node is not JsonObject o)
+            {
                 throw new YamlSyntaxException($"expected a YAML mapping (an object) but found a {node.GetValueKind().ToString().ToLowerInvariant()}");
+            }
+
             list.Add(o);
         }
         return list;
@@ -151,8 +179,16 @@ public static partial class YamlObjects
         // YamlDotNet prefixes its messages with "(Line: x, Col: y, Idx: z) - (Line: ...): "; keep the text.
         var msg = e.Message;
         int i = msg.LastIndexOf("): ", StringComparison.Ordinal);
-        if (msg.StartsWith("(Line:", StringComparison.Ordinal) && i >= 0) msg = msg[(i + 3)..];
-        if (e.InnerException is YamlException inner && !string.IsNullOrEmpty(inner.Message) && msg.Length == 0) msg = inner.Message;
+        if (msg.StartsWith("(Line:", StringComparison.Ordinal) && i >= 0)
+        {
+            msg = msg[(i + 3)..];
+        }
+
+        if (e.InnerException is YamlException inner && !string.IsNullOrEmpty(inner.Message) && msg.Length == 0)
+        {
+            msg = inner.Message;
+        }
+
         return msg;
     }
 
@@ -172,16 +208,31 @@ public static partial class YamlObjects
                 return TryNumber(value, out var n) ? n : JsonValue.Create(value);
         }
         if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        {
             return JsonValue.Create(value);
+        }
+
         return Resolve(value);
     }
 
     /// <summary>Resolves an unquoted scalar as YAML 1.1 (go-yaml v2) does.</summary>
     internal static JsonNode? Resolve(string plain)
     {
-        if (plain is "" or "~" or "null" or "Null" or "NULL") return null;
-        if (TryBool(plain, out bool b)) return JsonValue.Create(b);
-        if (TryNumber(plain, out var n)) return n;
+        if (plain is "" or "~" or "null" or "Null" or "NULL")
+        {
+            return null;
+        }
+
+        if (TryBool(plain, out bool b))
+        {
+            return JsonValue.Create(b);
+        }
+
+        if (TryNumber(plain, out var n))
+        {
+            return n;
+        }
+
         return JsonValue.Create(plain);
     }
 
@@ -207,7 +258,11 @@ public static partial class YamlObjects
     private static bool TryNumber(string s, out JsonNode? value)
     {
         value = null;
-        if (s.Length == 0 || "+-.0123456789".IndexOf(s[0], StringComparison.Ordinal) < 0) return false;
+        if (s.Length == 0 || "+-.0123456789".IndexOf(s[0], StringComparison.Ordinal) < 0)
+        {
+            return false;
+        }
+
         var plain = s.Replace("_", "", StringComparison.Ordinal);
         if (TryParseGoInt(plain, out long l))
         {
@@ -233,7 +288,11 @@ public static partial class YamlObjects
             neg = body[0] == '-';
             body = body[1..];
         }
-        if (body.Length == 0) return false;
+        if (body.Length == 0)
+        {
+            return false;
+        }
+
         int radix = 10;
         if (body.Length > 1 && body[0] == '0')
         {
@@ -244,7 +303,10 @@ public static partial class YamlObjects
                 case 'b' or 'B': radix = 2; body = body[2..]; break;
                 default: radix = 8; body = body[1..]; break;
             }
-            if (body.Length == 0) return false;
+            if (body.Length == 0)
+            {
+                return false;
+            }
         }
         System.Numerics.BigInteger acc = 0;
         foreach (char c in body)
@@ -256,11 +318,23 @@ public static partial class YamlObjects
                 >= 'A' and <= 'F' => c - 'A' + 10,
                 _ => 99,
             };
-            if (digit >= radix) return false;
+            if (digit >= radix)
+            {
+                return false;
+            }
+
             acc = acc * radix + digit;
         }
-        if (neg) acc = -acc;
-        if (acc < long.MinValue || acc > long.MaxValue) return false;
+        if (neg)
+        {
+            acc = -acc;
+        }
+
+        if (acc < long.MinValue || acc > long.MaxValue)
+        {
+            return false;
+        }
+
         value = (long)acc;
         return true;
     }
@@ -288,7 +362,11 @@ public static partial class YamlObjects
         bool first = true;
         foreach (var n in nodes)
         {
-            if (!first) sb.Append("---\n");
+            if (!first)
+            {
+                sb.Append("---\n");
+            }
+
             first = false;
             sb.Append(Serialize(n));
         }
@@ -313,7 +391,11 @@ public static partial class YamlObjects
                 break;
             case JsonArray arr:
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, arr.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
-                foreach (var item in arr) Emit(emitter, item);
+                foreach (var item in arr)
+                {
+                    Emit(emitter, item);
+                }
+
                 emitter.Emit(new SequenceEnd());
                 break;
             default:
@@ -343,9 +425,19 @@ public static partial class YamlObjects
     private static void EmitString(IEmitter emitter, string s)
     {
         ScalarStyle style;
-        if (s.Contains('\n', StringComparison.Ordinal)) style = ScalarStyle.Literal;
-        else if (Resolve(s) is not JsonValue v || v.GetValueKind() != JsonValueKind.String || LooksSpecial(s)) style = ScalarStyle.DoubleQuoted;
-        else style = ScalarStyle.Any;
+        if (s.Contains('\n', StringComparison.Ordinal))
+        {
+            style = ScalarStyle.Literal;
+        }
+        else if (Resolve(s) is not JsonValue v || v.GetValueKind() != JsonValueKind.String || LooksSpecial(s))
+        {
+            style = ScalarStyle.DoubleQuoted;
+        }
+        else
+        {
+            style = ScalarStyle.Any;
+        }
+
         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, s, style, true, true));
     }
 

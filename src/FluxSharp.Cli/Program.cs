@@ -25,7 +25,7 @@ root.Subcommands.Add(DocsCommand.Create(root));
 try
 {
     var parsed = root.Parse(args);
-    var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     // Unknown commands and flags are bad usage (System.CommandLine printed the error and its suggestion): exit 2.
     return parsed.Errors.Count > 0 ? 2 : code;
 }
@@ -60,7 +60,7 @@ catch (OperationCanceledException)
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     // Bad input is the user's to fix: one line saying what, no stack trace.
-    await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+    await Console.Error.WriteLineAsync("error: " + e.Message);
     return 2;
 }
 

@@ -82,7 +82,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
         {
             Directory.CreateDirectory(dir);
             stateFile = new StateFile(store, dir, options.PersistInterval);
-            await stateFile.LoadAsync(cancellationToken).ConfigureAwait(false);
+            await stateFile.LoadAsync(cancellationToken);
         }
 
         var crds = new CrdController(service);
@@ -124,7 +124,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
         var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
         var handler = new ApiHandler(service, watches, time, logger) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
@@ -137,7 +137,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        await File.WriteAllTextAsync(full, Kubeconfig, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(full, Kubeconfig, cancellationToken);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -149,7 +149,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
     {
         while (!_loops.TrueForAll(l => l.Idle))
         {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(5, cancellationToken);
         }
     }
 
@@ -160,18 +160,18 @@ public sealed class LocalControlPlane : IAsyncDisposable
             return;
         }
 
-        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.StopAsync(CancellationToken.None);
         foreach (var loop in _loops)
         {
-            await loop.DisposeAsync().ConfigureAwait(false);
+            await loop.DisposeAsync();
         }
 
         if (_stateFile is not null)
         {
-            await _stateFile.DisposeAsync().ConfigureAwait(false);
+            await _stateFile.DisposeAsync();
         }
 
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _app.DisposeAsync();
         _certificate?.Dispose();
     }
 

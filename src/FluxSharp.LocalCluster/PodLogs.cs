@@ -130,7 +130,7 @@ public sealed class PodLogBuffer
                 yield break;
             }
 
-            while (await next.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await next.Reader.WaitToReadAsync(cancellationToken))
             {
                 while (next.Reader.TryRead(out var line))
                 {

@@ -52,14 +52,14 @@ public sealed partial class FluxManager : IAsyncDisposable
         var storageRoot = Path.GetFullPath(options.StoragePath);
 
         var storage = new FluxSharp.Sources.Artifacts.ArtifactStorage(storageRoot, "http://unused");
-        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storage), cancellationToken).ConfigureAwait(false);
+        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storage), cancellationToken);
         if (options.StorageAdvertisedAddress is { } adv)
         {
             artifactUrl = new Uri("http://" + adv);
         }
 
         FluxManager? self = null;
-        var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken).ConfigureAwait(false);
+        var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
         var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config };
@@ -69,18 +69,18 @@ public sealed partial class FluxManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        await _stop.CancelAsync();
         try
         {
-            await _run.ConfigureAwait(false);
+            await _run;
         }
         catch (OperationCanceledException)
         {
             // Stopping.
         }
 
-        await _artifacts.DisposeAsync().ConfigureAwait(false);
-        await _metrics.DisposeAsync().ConfigureAwait(false);
+        await _artifacts.DisposeAsync();
+        await _metrics.DisposeAsync();
         _stop.Dispose();
     }
 
@@ -108,7 +108,7 @@ public sealed partial class FluxManager : IAsyncDisposable
         }
 
         http.Response.ContentType = "application/gzip";
-        await http.Response.SendFileAsync(full, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.SendFileAsync(full, http.RequestAborted);
     }
 
     private static async Task ServeMetricsAsync(HttpContext http, Func<bool> ready)
@@ -117,14 +117,14 @@ public sealed partial class FluxManager : IAsyncDisposable
         {
             case "/metrics":
                 http.Response.ContentType = "text/plain; version=0.0.4";
-                await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+                await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted);
                 return;
             case "/healthz":
-                await http.Response.WriteAsync("ok", http.RequestAborted).ConfigureAwait(false);
+                await http.Response.WriteAsync("ok", http.RequestAborted);
                 return;
             case "/readyz":
                 http.Response.StatusCode = ready() ? 200 : 503;
-                await http.Response.WriteAsync(ready() ? "ok" : "not ready", http.RequestAborted).ConfigureAwait(false);
+                await http.Response.WriteAsync(ready() ? "ok" : "not ready", http.RequestAborted);
                 return;
             default:
                 http.Response.StatusCode = 404;
@@ -137,7 +137,7 @@ public sealed partial class FluxManager : IAsyncDisposable
         await Task.Yield();
         if (!options.LeaderElection)
         {
-            await RunControllersAsync(modules, context, logger, cancellationToken).ConfigureAwait(false);
+            await RunControllersAsync(modules, context, logger, cancellationToken);
             return;
         }
 
@@ -154,11 +154,11 @@ public sealed partial class FluxManager : IAsyncDisposable
         elector.OnStartedLeading += () => controllers = RunControllersAsync(modules, context, logger, leading.Token);
         elector.OnStoppedLeading += leading.Cancel;
         LogWaitingForLease(logger, options.LeaderElectionNamespace, options.LeaderElectionId);
-        await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
-        await leading.CancelAsync().ConfigureAwait(false);
+        await elector.RunUntilLeadershipLostAsync(cancellationToken);
+        await leading.CancelAsync();
         if (controllers is not null)
         {
-            await controllers.ConfigureAwait(false);
+            await controllers;
         }
     }
 
@@ -171,7 +171,7 @@ public sealed partial class FluxManager : IAsyncDisposable
         {
             try
             {
-                await m.RunAsync(context, cancellationToken).ConfigureAwait(false);
+                await m.RunAsync(context, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -184,7 +184,7 @@ public sealed partial class FluxManager : IAsyncDisposable
                 LogControllerFailed(logger, m.Name, e);
             }
         });
-        await Task.WhenAll(runs).ConfigureAwait(false);
+        await Task.WhenAll(runs);
         _ready = false;
     }
 }

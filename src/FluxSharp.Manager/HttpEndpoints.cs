@@ -21,7 +21,7 @@ internal static class HttpEndpoints
         builder.WebHost.UseKestrel(k => k.Listen(host, port));
         var app = builder.Build();
         app.Run(handler);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken);
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var shownHost = host.Equals(IPAddress.Any) ? "127.0.0.1" : host.ToString();
         return (app, new Uri($"http://{shownHost}:{bound.Port}"));

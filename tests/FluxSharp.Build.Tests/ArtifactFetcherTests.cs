@@ -189,7 +189,10 @@ public class ArtifactFetcherTests
         Assert.Contains("max archive size", big.Message, StringComparison.Ordinal);
         var many = await ExtractFails(TarGz(tar =>
         {
-            for (int i = 0; i < 20; i++) File(tar, $"f{i}.yaml", "x");
+            for (int i = 0; i < 20; i++)
+            {
+                File(tar, $"f{i}.yaml", "x");
+            }
         }), new ArtifactFetchOptions { MaxEntries = 10 });
         Assert.Contains("more than 10 entries", many.Message, StringComparison.Ordinal);
     }

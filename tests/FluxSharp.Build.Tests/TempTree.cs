@@ -7,7 +7,10 @@ internal sealed class TempTree : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "fluxsharp-build-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
-        if (files is not null) Write(files);
+        if (files is not null)
+        {
+            Write(files);
+        }
     }
 
     public string Root { get; }

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using k8s;
 using FluxSharp.Controllers.Tests.Infrastructure;
 using FluxSharp.Testing;
 using FluxSharp.Testing.Git;
+using k8s;
 
 namespace FluxSharp.Controllers.Tests;
 

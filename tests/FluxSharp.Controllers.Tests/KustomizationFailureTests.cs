@@ -1,10 +1,10 @@
+using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Api.Source.V1;
 using FluxSharp.Controllers.Tests.Infrastructure;
 using k8s;
 using k8s.Models;
-using System.Text.Json.Nodes;
 using static FluxSharp.Controllers.Tests.Infrastructure.KustomizeControllerFixture;
 
 namespace FluxSharp.Controllers.Tests;

@@ -64,7 +64,10 @@ public sealed class ArtifactStorageTests : IDisposable
         await using (var gz = new GZipStream(new MemoryStream(bytes1), CompressionMode.Decompress))
         await using (var reader = new TarReader(gz))
         {
-            while (await reader.GetNextEntryAsync(copyData: true) is { } e) entries.Add(e);
+            while (await reader.GetNextEntryAsync(copyData: true) is { } e)
+            {
+                entries.Add(e);
+            }
         }
         var names = entries.Select(e => e.Name).ToList();
         Assert.Contains("deploy/app.yaml", names);

@@ -1,5 +1,5 @@
-using Xunit;
 using k8s;
+using Xunit;
 
 namespace FluxSharp.Testing;
 
@@ -25,8 +25,8 @@ public class ClusterFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
-        _plane = await FluxSharp.LocalCluster.LocalControlPlane.StartAsync(Options).ConfigureAwait(false);
-        await _plane.WriteKubeconfigAsync(KubeconfigPath).ConfigureAwait(false);
+        _plane = await FluxSharp.LocalCluster.LocalControlPlane.StartAsync(Options);
+        await _plane.WriteKubeconfigAsync(KubeconfigPath);
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
     }
 
@@ -35,7 +35,7 @@ public class ClusterFixture : IAsyncLifetime
         _client?.Dispose();
         if (_plane is not null)
         {
-            await _plane.DisposeAsync().ConfigureAwait(false);
+            await _plane.DisposeAsync();
         }
 
         try
@@ -52,7 +52,7 @@ public class ClusterFixture : IAsyncLifetime
     public async Task<string> NewNamespaceAsync(string prefix = "t")
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new k8s.Models.V1ObjectMeta { Name = name } }).ConfigureAwait(false);
+        await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new k8s.Models.V1ObjectMeta { Name = name } });
         return name;
     }
 }

@@ -11,7 +11,7 @@ public static class Eventually
         T last;
         while (true)
         {
-            last = await probe().ConfigureAwait(false);
+            last = await probe();
             if (done(last))
             {
                 return last;
@@ -22,7 +22,7 @@ public static class Eventually
                 throw new TimeoutException($"timed out waiting for {what ?? "the condition"}; last value: {last}");
             }
 
-            await Task.Delay(20).ConfigureAwait(false);
+            await Task.Delay(20);
         }
     }
 

@@ -61,14 +61,14 @@ public sealed class Kubectl
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
-            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+            await process.StandardInput.WriteAsync(stdin);
         }
 
         process.StandardInput.Close();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
         {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            await process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -76,7 +76,7 @@ public sealed class Kubectl
             throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in time");
         }
 
-        return new KubectlResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), "kubectl " + string.Join(' ', args));
+        return new KubectlResult(process.ExitCode, await stdout, await stderr, "kubectl " + string.Join(' ', args));
     }
 
     /// <summary>Starts kubectl and leaves it running (for -w); the caller kills it.</summary>

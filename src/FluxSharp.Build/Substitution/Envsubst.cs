@@ -30,7 +30,11 @@ public static class Envsubst
         ArgumentNullException.ThrowIfNull(lookup);
         var nodes = new Parser(input).Parse();
         var sb = new StringBuilder(input.Length);
-        foreach (var n in nodes) Evaluate(n, lookup, sb);
+        foreach (var n in nodes)
+        {
+            Evaluate(n, lookup, sb);
+        }
+
         return sb.ToString();
     }
 
@@ -53,7 +57,10 @@ public static class Envsubst
         }
         var (value, exists) = lookup(fn.Param);
         if (!exists && !IsDefaultOp(fn.Name))
+        {
             throw new EnvsubstException($"variable not set (strict mode): \"{fn.Param}\"");
+        }
+
         output.Append(Apply(fn.Name, args.Count, value ?? "", args));
     }
 
@@ -93,9 +100,17 @@ public static class Envsubst
 
     private static string ReplaceFirst(string s, List<string> args)
     {
-        if (args.Count == 0) return s;
+        if (args.Count == 0)
+        {
+            return s;
+        }
+
         var with = args.Count == 1 ? "" : args[1];
-        if (args[0].Length == 0) return ReplaceEmpty(s, with, all: false);
+        if (args[0].Length == 0)
+        {
+            return ReplaceEmpty(s, with, all: false);
+        }
+
         int i = s.IndexOf(args[0], StringComparison.Ordinal);
         return i < 0 ? s : string.Concat(s.AsSpan(0, i), with, s.AsSpan(i + args[0].Length));
     }
@@ -103,27 +118,62 @@ public static class Envsubst
     // Go's strings.Replace with an empty old string inserts the replacement before every rune (and at the end).
     private static string ReplaceEmpty(string s, string with, bool all)
     {
-        if (!all) return with + s;
+        if (!all)
+        {
+            return with + s;
+        }
+
         var sb = new StringBuilder();
-        foreach (var r in s.EnumerateRunes()) sb.Append(with).Append(r.ToString());
+        foreach (var r in s.EnumerateRunes())
+        {
+            sb.Append(with).Append(r.ToString());
+        }
+
         return sb.Append(with).ToString();
     }
 
     private static string Substring(string s, List<string> args)
     {
-        if (args.Count == 0) return s;
-        if (!int.TryParse(args[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pos)) return s;
+        if (args.Count == 0)
+        {
+            return s;
+        }
+
+        if (!int.TryParse(args[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pos))
+        {
+            return s;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(s);
         int len = bytes.Length;
         if (pos < 0)
         {
             pos = len + pos;
-            if (pos < 0) pos = 0;
+            if (pos < 0)
+            {
+                pos = 0;
+            }
         }
-        if (args.Count == 1) return pos < len ? Encoding.UTF8.GetString(bytes, pos, len - pos) : "";
-        if (!int.TryParse(args[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int length)) return s;
-        if ((long)pos + length >= len) return pos < len ? Encoding.UTF8.GetString(bytes, pos, len - pos) : "";
-        if (length < 0) return s; // Go would panic on a negative slice; keep the value
+        if (args.Count == 1)
+        {
+            return pos < len ? Encoding.UTF8.GetString(bytes, pos, len - pos) : "";
+        }
+
+        if (!int.TryParse(args[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int length))
+        {
+            return s;
+        }
+
+        if ((long)pos + length >= len)
+        {
+            return pos < len ? Encoding.UTF8.GetString(bytes, pos, len - pos) : "";
+        }
+
+        if (length < 0)
+        {
+            return s; // Go would panic on a negative slice; keep the value
+        }
+
         return Encoding.UTF8.GetString(bytes, pos, length);
     }
 
@@ -133,8 +183,15 @@ public static class Envsubst
         for (int i = 0; i < s.Length; i++)
         {
             var candidate = s[..(s.Length - i)];
-            if (!Glob.TryMatch(pattern, candidate, out bool ok)) return s;
-            if (ok) shortest = candidate;
+            if (!Glob.TryMatch(pattern, candidate, out bool ok))
+            {
+                return s;
+            }
+
+            if (ok)
+            {
+                shortest = candidate;
+            }
         }
         return string.IsNullOrEmpty(shortest) ? s : s[shortest.Length..];
     }
@@ -144,8 +201,15 @@ public static class Envsubst
         for (int i = 0; i < s.Length; i++)
         {
             var candidate = s[..(s.Length - i)];
-            if (!Glob.TryMatch(pattern, candidate, out bool ok)) return s;
-            if (ok) return s[candidate.Length..];
+            if (!Glob.TryMatch(pattern, candidate, out bool ok))
+            {
+                return s;
+            }
+
+            if (ok)
+            {
+                return s[candidate.Length..];
+            }
         }
         return s;
     }
@@ -155,7 +219,11 @@ public static class Envsubst
         var runes = s.EnumerateRunes().ToArray();
         Array.Reverse(runes);
         var sb = new StringBuilder(s.Length);
-        foreach (var r in runes) sb.Append(r.ToString());
+        foreach (var r in runes)
+        {
+            sb.Append(r.ToString());
+        }
+
         return sb.ToString();
     }
 
@@ -198,11 +266,18 @@ public static class Envsubst
         private Node ParseFunc()
         {
             _s.EscapeChars = Scanner.EscapeAll;
-            if (_s.Peek() == '#') return ParseLenFunc();
+            if (_s.Peek() == '#')
+            {
+                return ParseLenFunc();
+            }
 
             _s.Accept = AcceptIdent;
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("unable to parse variable name");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("unable to parse variable name");
+            }
+
             var name = _s.Text();
 
             switch (_s.Peek())
@@ -217,7 +292,11 @@ public static class Envsubst
 
             _s.Accept = AcceptIdent;
             _s.Mode = Scanner.ScanRbrack;
-            if (_s.Scan() != Token.Rbrack) throw new EnvsubstException("missing closing brace");
+            if (_s.Scan() != Token.Rbrack)
+            {
+                throw new EnvsubstException("missing closing brace");
+            }
+
             return new FuncNode(name, "", []);
         }
 
@@ -245,7 +324,11 @@ public static class Envsubst
         {
             _s.Accept = static (r, i) => i == 1 && r.Value == ':';
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var node = new FuncNode(name, _s.Text(), []);
             node.Args.Add(ParseParam(static (r, _) => r.Value != ':' && r.Value != '}', Scanner.ScanIdent));
 
@@ -266,7 +349,11 @@ public static class Envsubst
         {
             _s.Accept = accept;
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var node = new FuncNode(name, _s.Text(), []);
             node.Args.Add(ParseParam(AcceptNotClosing, Scanner.ScanIdent));
             ConsumeRbrack();
@@ -277,13 +364,21 @@ public static class Envsubst
         {
             _s.Accept = static (r, i) => (i == 1 && r.Value == '/') || (i == 2 && r.Value is '/' or '#' or '%');
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var node = new FuncNode(name, _s.Text(), []);
             node.Args.Add(ParseParam(static (r, _) => r.Value != '/', Scanner.ScanIdent | Scanner.ScanEscape));
 
             _s.Accept = static (r, _) => r.Value == '/';
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             if (_s.Peek() == '}')
             {
                 ConsumeRbrack();
@@ -300,7 +395,11 @@ public static class Envsubst
                 ? static (r, i) => i == 1 && r.Value == '='
                 : static (r, i) => (i == 1 && r.Value == ':') || (i == 2 && r.Value is '=' or '-' or '?' or '+');
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("unable to parse default function");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("unable to parse default function");
+            }
+
             var node = new FuncNode(name, _s.Text(), []);
             while (true)
             {
@@ -317,7 +416,11 @@ public static class Envsubst
         {
             _s.Accept = static (r, i) => r.Value is ',' or '^' && i < 3;
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var node = new FuncNode(name, _s.Text(), []);
             ConsumeRbrack();
             return node;
@@ -327,11 +430,19 @@ public static class Envsubst
         {
             _s.Accept = static (r, i) => r.Value == '#' && i == 1;
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var fname = _s.Text();
             _s.Accept = AcceptIdent;
             _s.Mode = Scanner.ScanIdent;
-            if (_s.Scan() != Token.Ident) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Ident)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
+
             var node = new FuncNode(_s.Text(), fname, []);
             ConsumeRbrack();
             return node;
@@ -340,7 +451,10 @@ public static class Envsubst
         private void ConsumeRbrack()
         {
             _s.Mode = Scanner.ScanRbrack;
-            if (_s.Scan() != Token.Rbrack) throw new EnvsubstException("bad substitution");
+            if (_s.Scan() != Token.Rbrack)
+            {
+                throw new EnvsubstException("bad substitution");
+            }
         }
 
         private static bool AcceptIdent(Rune r, int i) => Rune.IsLetter(r) || Rune.IsDigit(r) || r.Value == '_';
@@ -397,18 +511,45 @@ public static class Envsubst
         {
             _start = _pos;
             var r = Read();
-            if (r.Value == 0) return Token.Eof;
-            if (ScanLbrackRune(r)) return Token.Lbrack;
-            if (ScanRbrackRune(r)) return Token.Rbrack;
-            if (ScanIdentRune(r)) return Token.Ident;
+            if (r.Value == 0)
+            {
+                return Token.Eof;
+            }
+
+            if (ScanLbrackRune(r))
+            {
+                return Token.Lbrack;
+            }
+
+            if (ScanRbrackRune(r))
+            {
+                return Token.Rbrack;
+            }
+
+            if (ScanIdentRune(r))
+            {
+                return Token.Ident;
+            }
+
             return Token.Illegal;
         }
 
         private bool ScanIdentRune(Rune r)
         {
-            if ((Mode & ScanIdent) == 0) return false;
-            if (ScanEscaped(r)) Skip();
-            else if (!Accept(r, _pos - _start)) return false;
+            if ((Mode & ScanIdent) == 0)
+            {
+                return false;
+            }
+
+            if (ScanEscaped(r))
+            {
+                Skip();
+            }
+            else if (!Accept(r, _pos - _start))
+            {
+                return false;
+            }
+
             while (true)
             {
                 r = Read();
@@ -439,10 +580,18 @@ public static class Envsubst
 
         private bool ScanLbrackRune(Rune r)
         {
-            if ((Mode & ScanLbrack) == 0) return false;
+            if ((Mode & ScanLbrack) == 0)
+            {
+                return false;
+            }
+
             if (r.Value == '$')
             {
-                if (Read().Value == '{') return true;
+                if (Read().Value == '{')
+                {
+                    return true;
+                }
+
                 Unread();
             }
             return false;
@@ -452,9 +601,21 @@ public static class Envsubst
 
         private bool ScanEscaped(Rune r)
         {
-            if ((Mode & ScanEscape) == 0) return false;
-            if (r.Value == '$' && (EscapeChars & Dollar) != 0 && Peek() == '$') return true;
-            if (r.Value == '\\' && (EscapeChars & Backslash) != 0) return Peek() is '/' or '\\';
+            if ((Mode & ScanEscape) == 0)
+            {
+                return false;
+            }
+
+            if (r.Value == '$' && (EscapeChars & Dollar) != 0 && Peek() == '$')
+            {
+                return true;
+            }
+
+            if (r.Value == '\\' && (EscapeChars & Backslash) != 0)
+            {
+                return Peek() is '/' or '\\';
+            }
+
             return false;
         }
     }
@@ -482,7 +643,11 @@ public static class Envsubst
                     name = t;
                     continue;
                 }
-                if (bad) return false;
+                if (bad)
+                {
+                    return false;
+                }
+
                 if (star)
                 {
                     bool found = false;
@@ -491,14 +656,24 @@ public static class Envsubst
                         var (t2, ok2, bad2) = MatchChunk(chunk, name[(i + 1)..]);
                         if (ok2)
                         {
-                            if (pattern.Length == 0 && t2.Length > 0) continue;
+                            if (pattern.Length == 0 && t2.Length > 0)
+                            {
+                                continue;
+                            }
+
                             name = t2;
                             found = true;
                             break;
                         }
-                        if (bad2) return false;
+                        if (bad2)
+                        {
+                            return false;
+                        }
                     }
-                    if (found) continue;
+                    if (found)
+                    {
+                        continue;
+                    }
                 }
                 return true;
             }
@@ -521,7 +696,11 @@ public static class Envsubst
                 switch (pattern[i])
                 {
                     case '\\':
-                        if (i + 1 < pattern.Length) i++;
+                        if (i + 1 < pattern.Length)
+                        {
+                            i++;
+                        }
+
                         break;
                     case '[':
                         inRange = true;
@@ -540,7 +719,11 @@ public static class Envsubst
         {
             while (chunk.Length > 0)
             {
-                if (s.Length == 0) return (s, false, false);
+                if (s.Length == 0)
+                {
+                    return (s, false, false);
+                }
+
                 switch (chunk[0])
                 {
                     case '[':
@@ -563,17 +746,32 @@ public static class Envsubst
                                     chunk = chunk[1..];
                                     break;
                                 }
-                                if (!GetEsc(ref chunk, out char lo)) return (s, false, true);
+                                if (!GetEsc(ref chunk, out char lo))
+                                {
+                                    return (s, false, true);
+                                }
+
                                 char hi = lo;
                                 if (chunk[0] == '-')
                                 {
                                     chunk = chunk[1..];
-                                    if (!GetEsc(ref chunk, out hi)) return (s, false, true);
+                                    if (!GetEsc(ref chunk, out hi))
+                                    {
+                                        return (s, false, true);
+                                    }
                                 }
-                                if (lo <= r && r <= hi) match = true;
+                                if (lo <= r && r <= hi)
+                                {
+                                    match = true;
+                                }
+
                                 nrange++;
                             }
-                            if (match != notNegated) return (s, false, false);
+                            if (match != notNegated)
+                            {
+                                return (s, false, false);
+                            }
+
                             break;
                         }
                     case '?':
@@ -584,9 +782,16 @@ public static class Envsubst
                         if (chunk[0] == '\\')
                         {
                             chunk = chunk[1..];
-                            if (chunk.Length == 0) return (s, false, true);
+                            if (chunk.Length == 0)
+                            {
+                                return (s, false, true);
+                            }
                         }
-                        if (chunk[0] != s[0]) return (s, false, false);
+                        if (chunk[0] != s[0])
+                        {
+                            return (s, false, false);
+                        }
+
                         s = s[1..];
                         chunk = chunk[1..];
                         break;
@@ -598,11 +803,18 @@ public static class Envsubst
         private static bool GetEsc(ref string chunk, out char r)
         {
             r = '\0';
-            if (chunk.Length == 0 || chunk[0] == '-' || chunk[0] == ']') return false;
+            if (chunk.Length == 0 || chunk[0] == '-' || chunk[0] == ']')
+            {
+                return false;
+            }
+
             if (chunk[0] == '\\')
             {
                 chunk = chunk[1..];
-                if (chunk.Length == 0) return false;
+                if (chunk.Length == 0)
+                {
+                    return false;
+                }
             }
             r = chunk[0];
             chunk = chunk[1..];

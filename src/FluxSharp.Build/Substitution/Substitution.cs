@@ -42,20 +42,29 @@ public static partial class Substitution
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(vars);
-        if (vars.Count == 0 && !always) return objects;
+        if (vars.Count == 0 && !always)
+        {
+            return objects;
+        }
+
         return ApplyToDocuments([.. objects.Select(o => (o, (string?)null))], vars, strict, always);
     }
 
     /// <summary>Substitutes into each document's YAML text (null text: the object is rendered first).</summary>
     internal static IReadOnlyList<JsonObject> ApplyToDocuments(IReadOnlyList<(JsonObject Object, string? Text)> documents, IReadOnlyDictionary<string, string> vars, bool strict, bool always)
     {
-        if (vars.Count == 0 && !always) return [.. documents.Select(d => d.Object)];
+        if (vars.Count == 0 && !always)
+        {
+            return [.. documents.Select(d => d.Object)];
+        }
 
         foreach (var name in vars.Keys)
         {
             if (!VariableName().IsMatch(name))
+            {
                 throw new BuildException(ConditionReasons.BuildFailed,
                     $"post build failed: '{name}' var name is invalid, must match '{VariableNamePattern}'");
+            }
         }
 
         (string, bool) Lookup(string name) =>
@@ -90,8 +99,11 @@ public static partial class Substitution
                     $"post build failed for '{Describe(obj)}': envsubst error: the substituted YAML is invalid at line {e.Line}: {e.Message}", e);
             }
             if (docs.Count != 1 || docs[0] is not JsonObject substituted)
+            {
                 throw new BuildException(ConditionReasons.BuildFailed,
                     $"post build failed for '{Describe(obj)}': envsubst error: substitution did not produce exactly one object");
+            }
+
             result.Add(substituted);
         }
         return result;
@@ -142,11 +154,17 @@ public static class SubstitutionVariables
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
-            foreach (var (k, v) in source) vars[k] = Clean(v);
+            foreach (var (k, v) in source)
+            {
+                vars[k] = Clean(v);
+            }
         }
         if (inline is not null)
         {
-            foreach (var (k, v) in inline) vars[k] = Clean(v);
+            foreach (var (k, v) in inline)
+            {
+                vars[k] = Clean(v);
+            }
         }
         return vars;
 

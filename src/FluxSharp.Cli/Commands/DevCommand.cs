@@ -51,7 +51,7 @@ internal static class DevCommand
     {
         if (settings.Port is < 0 or > 65535)
         {
-            await Console.Error.WriteLineAsync($"--port: {settings.Port} is not a port number (0-65535)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"--port: {settings.Port} is not a port number (0-65535)");
             return 2;
         }
 
@@ -79,20 +79,20 @@ internal static class DevCommand
         LocalControlPlane plane;
         try
         {
-            plane = await LocalControlPlane.StartAsync(options, cancellationToken: stop.Token).ConfigureAwait(false);
+            plane = await LocalControlPlane.StartAsync(options, cancellationToken: stop.Token);
         }
         catch (IOException e)
         {
-            await Console.Error.WriteLineAsync($"cannot start the local control plane: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cannot start the local control plane: {e.Message}");
             return 1;
         }
 
-        await using (plane.ConfigureAwait(false))
+        await using (plane)
         {
             var kubeconfig = Path.Combine(settings.StateDir, "kubeconfig");
-            await plane.WriteKubeconfigAsync(kubeconfig, stop.Token).ConfigureAwait(false);
+            await plane.WriteKubeconfigAsync(kubeconfig, stop.Token);
             using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-            await DevSync.InstallCrdsAsync(kube, stop.Token).ConfigureAwait(false);
+            await DevSync.InstallCrdsAsync(kube, stop.Token);
             Console.WriteLine($"API server:  {plane.BaseUrl}");
             Console.WriteLine($"kubeconfig:  {Path.GetFullPath(kubeconfig)}");
 
@@ -110,8 +110,8 @@ internal static class DevCommand
                     AllControllers(),
                     logs,
                     kube,
-                    stop.Token).ConfigureAwait(false);
-                await DevManagerPod.CreateAsync(kube, stop.Token).ConfigureAwait(false);
+                    stop.Token);
+                await DevManagerPod.CreateAsync(kube, stop.Token);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
                 Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
@@ -119,7 +119,7 @@ internal static class DevCommand
 
             if (settings.Sync)
             {
-                await SyncAsync(kube, settings, stop.Token).ConfigureAwait(false);
+                await SyncAsync(kube, settings, stop.Token);
             }
 
             Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories,kustomizations -A");
@@ -127,18 +127,18 @@ internal static class DevCommand
             var view = settings.View ? DevLiveView.RunAsync(kube, stop.Token) : Task.CompletedTask;
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
                 Console.WriteLine("stopping...");
             }
 
-            await view.ConfigureAwait(false);
+            await view;
 
             if (manager is not null)
             {
-                await manager.DisposeAsync().ConfigureAwait(false);
+                await manager.DisposeAsync();
             }
         }
 
@@ -149,7 +149,7 @@ internal static class DevCommand
 
     private static async Task SyncAsync(IKubernetes kube, DevSettings settings, CancellationToken cancellationToken)
     {
-        var here = settings.Url is null ? await DevSync.ThisRepositoryAsync(cancellationToken).ConfigureAwait(false) : null;
+        var here = settings.Url is null ? await DevSync.ThisRepositoryAsync(cancellationToken) : null;
         var url = settings.Url ?? here?.Url;
         if (url is null)
         {
@@ -162,8 +162,8 @@ internal static class DevCommand
         var path = settings.Path ?? "./examples/hello";
         try
         {
-            await DevSync.ApplySourceAsync(kube, url, branch, commit, cancellationToken).ConfigureAwait(false);
-            await DevSync.ApplyKustomizationAsync(kube, path, cancellationToken).ConfigureAwait(false);
+            await DevSync.ApplySourceAsync(kube, url, branch, commit, cancellationToken);
+            await DevSync.ApplyKustomizationAsync(kube, path, cancellationToken);
         }
         catch (k8s.Autorest.HttpOperationException e)
         {

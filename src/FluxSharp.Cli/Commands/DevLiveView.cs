@@ -63,7 +63,7 @@ internal static class DevLiveView
             if (interactive)
             {
                 var drawn = 0;
-                await foreach (var _ in dirty.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var _ in dirty.Reader.ReadAllAsync(cancellationToken))
                 {
                     List<KeyValuePair<string, Row>> snapshot;
                     lock (rows)
@@ -76,7 +76,7 @@ internal static class DevLiveView
             }
             else
             {
-                await Task.WhenAll(informers).ConfigureAwait(false);
+                await Task.WhenAll(informers);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -39,7 +39,7 @@ internal sealed class DevManagerPod
     {
         try
         {
-            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -58,14 +58,14 @@ internal sealed class DevManagerPod
         try
         {
             // The Pod a previous run left (state is kept) belongs to a process that is gone.
-            await kube.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, gracePeriodSeconds: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await kube.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, gracePeriodSeconds: 0, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             // First start.
         }
 
-        await kube.CoreV1.CreateNamespacedPodAsync(pod, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await kube.CoreV1.CreateNamespacedPodAsync(pod, Namespace, cancellationToken: cancellationToken);
 
         var now = DateTime.UtcNow;
         V1PodCondition Condition(string type) => new() { Type = type, Status = "True", LastTransitionTime = now };
@@ -88,6 +88,6 @@ internal sealed class DevManagerPod
             },
         };
         // A merge patch (no resourceVersion): the workload simulator may write the same status meanwhile.
-        await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), Name, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), Name, Namespace, cancellationToken: cancellationToken);
     }
 }

@@ -19,7 +19,7 @@ internal static class DevSync
     public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, string? commit, CancellationToken cancellationToken)
     {
         var ns = new V1Patch($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{Namespace}}}"}}""", V1Patch.PatchType.ApplyPatch);
-        await kube.CoreV1.PatchNamespaceAsync(ns, Namespace, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await kube.CoreV1.PatchNamespaceAsync(ns, Namespace, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken);
         var repo = new System.Text.Json.Nodes.JsonObject
         {
             ["apiVersion"] = "source.toolkit.fluxcd.io/v1",
@@ -34,7 +34,7 @@ internal static class DevSync
             },
         };
         await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(repo.ToJsonString(), V1Patch.PatchType.ApplyPatch), "source.toolkit.fluxcd.io", "v1", Namespace, "gitrepositories", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            new V1Patch(repo.ToJsonString(), V1Patch.PatchType.ApplyPatch), "source.toolkit.fluxcd.io", "v1", Namespace, "gitrepositories", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>A Kustomization applying <paramref name="path"/> of the synced repository, pruning and waiting for health.</summary>
@@ -56,7 +56,7 @@ internal static class DevSync
             },
         };
         await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(ks.ToJsonString(), V1Patch.PatchType.ApplyPatch), "kustomize.toolkit.fluxcd.io", "v1", Namespace, "kustomizations", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            new V1Patch(ks.ToJsonString(), V1Patch.PatchType.ApplyPatch), "kustomize.toolkit.fluxcd.io", "v1", Namespace, "kustomizations", Name, fieldManager: "fluxsharp", force: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>
@@ -65,15 +65,15 @@ internal static class DevSync
     /// </summary>
     public static async Task<(string Url, string? Branch, string? Commit)?> ThisRepositoryAsync(CancellationToken cancellationToken)
     {
-        var root = await GitAsync(["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false);
-        var branch = await GitAsync(["rev-parse", "--abbrev-ref", "HEAD"], cancellationToken).ConfigureAwait(false);
+        var root = await GitAsync(["rev-parse", "--show-toplevel"], cancellationToken);
+        var branch = await GitAsync(["rev-parse", "--abbrev-ref", "HEAD"], cancellationToken);
         if (root is null || branch is null)
         {
             return null;
         }
 
         var url = new Uri(root).AbsoluteUri;
-        return branch == "HEAD" ? (url, null, await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)) : (url, branch, null);
+        return branch == "HEAD" ? (url, null, await GitAsync(["rev-parse", "HEAD"], cancellationToken)) : (url, branch, null);
     }
 
     private static async Task<string?> GitAsync(string[] args, CancellationToken cancellationToken)
@@ -87,8 +87,8 @@ internal static class DevSync
         try
         {
             using var p = Process.Start(psi)!;
-            var output = await p.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            var output = await p.StandardOutput.ReadToEndAsync(cancellationToken);
+            await p.WaitForExitAsync(cancellationToken);
             return p.ExitCode == 0 ? output.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -56,7 +56,7 @@ internal static class ManagerCommand
                 LogLevel = Value(parse, logLevel)!,
                 JsonLogs = Value(parse, logEncoding) == "json",
             };
-            return await RunAsync(options, level, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, level, cancellationToken);
         });
         return command;
     }
@@ -127,7 +127,7 @@ internal static class ManagerCommand
         FluxManager manager;
         try
         {
-            manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token).ConfigureAwait(false);
+            manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -135,13 +135,13 @@ internal static class ManagerCommand
             return 0;
         }
 
-        await using (manager.ConfigureAwait(false))
+        await using (manager)
         {
             Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
             Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {

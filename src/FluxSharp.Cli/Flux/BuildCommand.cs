@@ -37,8 +37,8 @@ internal static class BuildCommand
             using var kube = dry ? null : GlobalOptions.Connect(parse);
             try
             {
-                var kustomization = await LocalBuild.ResolveAsync(kube, GlobalOptions.NamespaceOf(parse), parse.GetValue(name)!, file, timeout.Token).ConfigureAwait(false);
-                var objects = await LocalBuild.BuildAsync(kube, kustomization, path, parse.GetValue(local.StrictSubstitute), GlobalOptions.TimeoutOf(parse), timeout.Token).ConfigureAwait(false);
+                var kustomization = await LocalBuild.ResolveAsync(kube, GlobalOptions.NamespaceOf(parse), parse.GetValue(name)!, file, timeout.Token);
+                var objects = await LocalBuild.BuildAsync(kube, kustomization, path, parse.GetValue(local.StrictSubstitute), GlobalOptions.TimeoutOf(parse), timeout.Token);
                 Console.Out.Write(Yaml(objects.Select(MaskSops)));
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -28,7 +28,7 @@ internal static class CheckCommand
             using var kube = GlobalOptions.Connect(parse);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(GlobalOptions.TimeoutOf(parse));
-            var ok = await KubernetesCheckAsync(kube, timeout.Token).ConfigureAwait(false);
+            var ok = await KubernetesCheckAsync(kube, timeout.Token);
             if (parse.GetValue(pre))
             {
                 if (!ok)
@@ -43,9 +43,9 @@ internal static class CheckCommand
             if (ok)
             {
                 Log.Action("checking controllers");
-                ok &= await ManagerCheckAsync(kube, GlobalOptions.NamespaceOf(parse), timeout.Token).ConfigureAwait(false);
+                ok &= await ManagerCheckAsync(kube, GlobalOptions.NamespaceOf(parse), timeout.Token);
                 Log.Action("checking crds");
-                ok &= await CrdsCheckAsync(kube, timeout.Token).ConfigureAwait(false);
+                ok &= await CrdsCheckAsync(kube, timeout.Token);
             }
 
             if (!ok)
@@ -65,7 +65,7 @@ internal static class CheckCommand
         VersionInfo info;
         try
         {
-            info = await kube.Version.GetCodeAsync(cancellationToken).ConfigureAwait(false);
+            info = await kube.Version.GetCodeAsync(cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or HttpOperationException or OperationCanceledException)
         {
@@ -96,7 +96,7 @@ internal static class CheckCommand
         {
             while (true)
             {
-                var pods = (await kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: LogsCommand.ManagerSelector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
+                var pods = (await kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: LogsCommand.ManagerSelector, cancellationToken: cancellationToken)).Items;
                 if (pods.Count == 0)
                 {
                     Log.Failure($"no controllers found in the '{ns}' namespace with the label selector '{LogsCommand.ManagerSelector}'");
@@ -126,7 +126,7 @@ internal static class CheckCommand
                     return notReady.Count == 0;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -153,7 +153,7 @@ internal static class CheckCommand
             var name = kind.Resource.ToString();
             try
             {
-                var crd = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var crd = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: cancellationToken);
                 var established = crd.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true;
                 var stored = crd.Status?.StoredVersions?.LastOrDefault() ?? crd.Spec.Versions.FirstOrDefault(v => v.Storage)?.Name;
                 if (!established)

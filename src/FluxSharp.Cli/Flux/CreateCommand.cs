@@ -197,10 +197,10 @@ internal static partial class CreateCommand
         {
             Log.Generate($"generating {what}");
             Log.Action($"applying {what}");
-            var created = await UpsertAsync(kube, kind, ns, obj, token).ConfigureAwait(false);
+            var created = await UpsertAsync(kube, kind, ns, obj, token);
             Log.Success($"{what} {(created ? "created" : "updated")}");
             Log.Waiting($"waiting for {what} reconciliation");
-            var ready = await kind.WaitReadyAsync(new ResourceClient(kube, kind.Resource), ns, name, null, token).ConfigureAwait(false);
+            var ready = await kind.WaitReadyAsync(new ResourceClient(kube, kind.Resource), ns, name, null, token);
             var revision = kind.Revision(ready);
             if (kind == FluxKind.GitRepository)
             {
@@ -217,7 +217,7 @@ internal static partial class CreateCommand
                 Log.Success($"{what} {name} is ready");
                 Log.Success($"applied revision {revision}");
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Creates the object, or replaces an existing one's labels and spec; true when created.</summary>
@@ -225,10 +225,10 @@ internal static partial class CreateCommand
     {
         var resource = kind.Resource;
         var name = FluxKind.NameOf(obj);
-        var existing = await FluxKind.Call(() => new ResourceClient(kube, resource).GetAsync(ns, name, cancellationToken)).ConfigureAwait(false);
+        var existing = await FluxKind.Call(() => new ResourceClient(kube, resource).GetAsync(ns, name, cancellationToken));
         if (existing is null)
         {
-            await CreateAsync(kube, resource, ns, obj, cancellationToken).ConfigureAwait(false);
+            await CreateAsync(kube, resource, ns, obj, cancellationToken);
             return true;
         }
 
@@ -240,7 +240,7 @@ internal static partial class CreateCommand
         }
 
         existing["spec"] = obj["spec"]?.DeepClone();
-        await FluxKind.Call(() => kube.CustomObjects.ReplaceNamespacedCustomObjectAsync(existing, resource.Group, resource.Version, ns, resource.Plural, name, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await FluxKind.Call(() => kube.CustomObjects.ReplaceNamespacedCustomObjectAsync(existing, resource.Group, resource.Version, ns, resource.Plural, name, cancellationToken: cancellationToken));
         return false;
     }
 
@@ -257,7 +257,7 @@ internal static partial class CreateCommand
         {
             try
             {
-                await Create().ConfigureAwait(false);
+                await Create();
                 return true;
             }
             catch (HttpOperationException e) when (ns == FluxNamespace && IsNamespaceNotFound(e))
@@ -266,7 +266,7 @@ internal static partial class CreateCommand
             }
         }
 
-        if (await FluxKind.Call(CreatedUnlessNoFluxNamespace).ConfigureAwait(false))
+        if (await FluxKind.Call(CreatedUnlessNoFluxNamespace))
         {
             return;
         }
@@ -277,14 +277,14 @@ internal static partial class CreateCommand
         {
             try
             {
-                return await kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return await kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
                 return body; // made meanwhile
             }
-        }).ConfigureAwait(false);
-        await FluxKind.Call(Create).ConfigureAwait(false);
+        });
+        await FluxKind.Call(Create);
     }
 
     /// <summary>The API's 404 for a missing namespace (details.kind "namespaces"), not for a missing resource type.</summary>

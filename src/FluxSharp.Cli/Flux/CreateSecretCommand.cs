@@ -86,7 +86,7 @@ internal static class CreateSecretCommand
 
             return ReconcileCommand.Run(parse, async (kube, ns, token) =>
             {
-                await UpsertAsync(kube, ns, secretName, KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), token).ConfigureAwait(false);
+                await UpsertAsync(kube, ns, secretName, KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), token);
                 Log.Action($"git secret '{secretName}' created in '{ns}' namespace");
             }, ct);
         });
@@ -101,11 +101,11 @@ internal static class CreateSecretCommand
             V1Secret existing;
             try
             {
-                existing = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                existing = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
-                await kube.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await kube.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken);
                 return;
             }
 
@@ -116,7 +116,7 @@ internal static class CreateSecretCommand
                 existing.Metadata.Labels[key] = value;
             }
 
-            await kube.CoreV1.ReplaceNamespacedSecretAsync(existing, name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await kube.CoreV1.ReplaceNamespacedSecretAsync(existing, name, ns, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e)
         {

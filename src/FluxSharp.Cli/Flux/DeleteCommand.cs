@@ -37,20 +37,20 @@ internal static class DeleteCommand
     private static async Task DeleteAsync(FluxKind kind, k8s.Kubernetes kube, string ns, string target, bool silent, CancellationToken token)
     {
         var client = new ResourceClient(kube, kind.Resource);
-        await kind.GetAsync(client, ns, target, token).ConfigureAwait(false);
-        if (!silent && !await ConfirmAsync($"Are you sure you want to delete this {kind.CliName}", token).ConfigureAwait(false))
+        await kind.GetAsync(client, ns, target, token);
+        if (!silent && !await ConfirmAsync($"Are you sure you want to delete this {kind.CliName}", token))
         {
             throw new CliException("aborting");
         }
 
         Log.Action($"deleting {kind.CliName} {target} in {ns} namespace");
         var resource = kind.Resource;
-        await FluxKind.Call(() => kube.CustomObjects.DeleteNamespacedCustomObjectAsync(resource.Group, resource.Version, ns, resource.Plural, target, cancellationToken: token)).ConfigureAwait(false);
+        await FluxKind.Call(() => kube.CustomObjects.DeleteNamespacedCustomObjectAsync(resource.Group, resource.Version, ns, resource.Plural, target, cancellationToken: token));
 
         // Gone only once its finalizers are done: a Kustomization prunes (or orphans) what it applied first.
-        while (await FluxKind.Call(() => client.GetAsync(ns, target, token)).ConfigureAwait(false) is not null)
+        while (await FluxKind.Call(() => client.GetAsync(ns, target, token)) is not null)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), token);
         }
 
         Log.Success($"{kind.CliName} deleted");
@@ -62,12 +62,12 @@ internal static class DeleteCommand
     /// </summary>
     private static async Task<bool> ConfirmAsync(string label, CancellationToken cancellationToken)
     {
-        await Console.Error.WriteAsync($"? {label}? [y/N] ").ConfigureAwait(false);
+        await Console.Error.WriteAsync($"? {label}? [y/N] ");
         // Console.In reads synchronously whatever the token says, so the read runs aside and the wait is what is cancelled.
-        var answer = StdinIsClosed() ? null : await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var answer = StdinIsClosed() ? null : await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken);
         if (answer is null)
         {
-            await Console.Error.WriteLineAsync().ConfigureAwait(false);
+            await Console.Error.WriteLineAsync();
         }
 
         return answer?.Trim().ToUpperInvariant() is "Y" or "YES";

@@ -25,7 +25,7 @@ internal static class DiffCommand
             // As flux: failures are exit code 2, so that 1 always means "there are changes".
             try
             {
-                return await RunAsync(parse, parse.GetValue(name)!, local, cancellationToken).ConfigureAwait(false);
+                return await RunAsync(parse, parse.GetValue(name)!, local, cancellationToken);
             }
             catch (CliException e)
             {
@@ -46,8 +46,8 @@ internal static class DiffCommand
         var changed = false;
         try
         {
-            var kustomization = await LocalBuild.ResolveAsync(kube, GlobalOptions.NamespaceOf(parse), name, file, timeout.Token).ConfigureAwait(false);
-            var objects = await LocalBuild.BuildAsync(kube, kustomization, path, parse.GetValue(local.StrictSubstitute), GlobalOptions.TimeoutOf(parse), timeout.Token).ConfigureAwait(false);
+            var kustomization = await LocalBuild.ResolveAsync(kube, GlobalOptions.NamespaceOf(parse), name, file, timeout.Token);
+            var objects = await LocalBuild.BuildAsync(kube, kustomization, path, parse.GetValue(local.StrictSubstitute), GlobalOptions.TimeoutOf(parse), timeout.Token);
 
             var applier = new ResourceApplier(kube);
             var options = new ApplyOptions { FieldManager = FluxNames.KustomizeController, Force = kustomization.Spec.Force == true };
@@ -59,7 +59,7 @@ internal static class DiffCommand
                 DiffResult result;
                 try
                 {
-                    result = await applier.DiffAsync(obj, options, timeout.Token).ConfigureAwait(false);
+                    result = await applier.DiffAsync(obj, options, timeout.Token);
                 }
                 catch (ApplyException e)
                 {

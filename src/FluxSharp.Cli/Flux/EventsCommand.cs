@@ -44,7 +44,7 @@ internal static class EventsCommand
                 if (name is not null && kind == FluxKind.Kustomization)
                 {
                     // As flux: a Kustomization's story includes its source's events.
-                    var ks = await kind.GetAsync(new FluxSharp.Kubernetes.Client.ResourceClient(kube, kind.Resource), ns, name, timeout.Token).ConfigureAwait(false);
+                    var ks = await kind.GetAsync(new FluxSharp.Kubernetes.Client.ResourceClient(kube, kind.Resource), ns, name, timeout.Token);
                     var sourceRef = ks["spec"]?["sourceRef"];
                     var refNs = (string?)sourceRef?["namespace"] ?? ns;
                     if ((string?)sourceRef?["kind"] is { } refKind && (string?)sourceRef?["name"] is { } refName)
@@ -64,14 +64,14 @@ internal static class EventsCommand
 
             if (parse.GetValue(watch))
             {
-                await WatchAsync(kube, selectors, showNamespace, Shown, timeout, cancellationToken).ConfigureAwait(false);
+                await WatchAsync(kube, selectors, showNamespace, Shown, timeout, cancellationToken);
                 return 0;
             }
 
             var events = new List<Corev1Event>();
             foreach (var (selectorNs, fields) in selectors)
             {
-                events.AddRange(await ListAsync(kube, selectorNs, fields, timeout.Token).ConfigureAwait(false));
+                events.AddRange(await ListAsync(kube, selectorNs, fields, timeout.Token));
             }
 
             var rows = events.Where(Shown).DistinctBy(e => e.Metadata.Uid ?? e.Metadata.Name).OrderBy(EventTime).Select(e => Row(e, showNamespace)).ToList();
@@ -114,8 +114,8 @@ internal static class EventsCommand
             do
             {
                 var page = ns is null
-                    ? await kube.CoreV1.ListEventForAllNamespacesAsync(continueParameter: next, fieldSelector: selector, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false)
-                    : await kube.CoreV1.ListNamespacedEventAsync(ns, continueParameter: next, fieldSelector: selector, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    ? await kube.CoreV1.ListEventForAllNamespacesAsync(continueParameter: next, fieldSelector: selector, limit: 500, cancellationToken: cancellationToken)
+                    : await kube.CoreV1.ListNamespacedEventAsync(ns, continueParameter: next, fieldSelector: selector, limit: 500, cancellationToken: cancellationToken);
                 items.AddRange(page.Items);
                 next = page.Metadata?.ContinueProperty;
             }
@@ -160,10 +160,10 @@ internal static class EventsCommand
         }
 
         // Reachability and permissions are checked within --timeout; the streams then run until cancelled.
-        await ListAsync(kube, selectors[0].Namespace, selectors[0].FieldSelector, connect.Token).ConfigureAwait(false);
+        await ListAsync(kube, selectors[0].Namespace, selectors[0].FieldSelector, connect.Token);
         try
         {
-            await Task.WhenAll(selectors.Select(s => WatchOneAsync(kube, s.Namespace, s.FieldSelector, Print, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(selectors.Select(s => WatchOneAsync(kube, s.Namespace, s.FieldSelector, Print, cancellationToken)));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -182,7 +182,7 @@ internal static class EventsCommand
                 var stream = ns is null
                     ? kube.CoreV1.WatchListEventForAllNamespacesAsync(fieldSelector: selector, resourceVersion: resourceVersion, cancellationToken: cancellationToken)
                     : kube.CoreV1.WatchListNamespacedEventAsync(ns, fieldSelector: selector, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
-                await foreach (var (type, e) in stream.ConfigureAwait(false))
+                await foreach (var (type, e) in stream)
                 {
                     resourceVersion = e.Metadata?.ResourceVersion ?? resourceVersion;
                     if (type is WatchEventType.Added or WatchEventType.Modified)
@@ -199,7 +199,7 @@ internal static class EventsCommand
             catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 Log.Failure($"error watching events: {e.Message}");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
     }

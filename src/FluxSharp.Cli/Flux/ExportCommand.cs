@@ -40,7 +40,7 @@ internal static class ExportCommand
         List<JsonObject> objects;
         if (name is null)
         {
-            objects = [.. (await kind.ListAsync(client, ns, token).ConfigureAwait(false)).OrderBy(FluxKind.NameOf, StringComparer.Ordinal)];
+            objects = [.. (await kind.ListAsync(client, ns, token)).OrderBy(FluxKind.NameOf, StringComparer.Ordinal)];
             if (objects.Count == 0)
             {
                 throw new CliException($"no objects found in {ns} namespace");
@@ -48,7 +48,7 @@ internal static class ExportCommand
         }
         else
         {
-            objects = [await kind.GetAsync(client, ns, name, token).ConfigureAwait(false)];
+            objects = [await kind.GetAsync(client, ns, name, token)];
         }
 
         foreach (var o in objects)

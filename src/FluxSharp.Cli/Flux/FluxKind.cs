@@ -41,7 +41,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
 
     /// <summary>The object, or a <see cref="CliException"/> worded like kubectl's NotFound.</summary>
     public async Task<JsonObject> GetAsync(ResourceClient client, string ns, string name, CancellationToken cancellationToken) =>
-        await Call(() => client.GetAsync(ns, name, cancellationToken)).ConfigureAwait(false)
+        await Call(() => client.GetAsync(ns, name, cancellationToken))
         ?? throw new CliException($"{Resource} \"{name}\" not found in {ns} namespace; list them with `fluxsharp get {CliName} -n {ns}`");
 
     /// <summary>flux's "resource is suspended", saying how to resume it.</summary>
@@ -49,7 +49,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
         new($"resource is suspended; run `fluxsharp resume {CliName} {name} -n {ns}` first");
 
     public async Task<List<JsonObject>> ListAsync(ResourceClient client, string? ns, CancellationToken cancellationToken) =>
-        (await Call(() => client.ListAsync(ns, cancellationToken)).ConfigureAwait(false)).Items;
+        (await Call(() => client.ListAsync(ns, cancellationToken))).Items;
 
     public Task<JsonObject> PatchAsync(ResourceClient client, string ns, string name, JsonObject patch, CancellationToken cancellationToken) =>
         Call(() => client.MergePatchAsync(ns, name, patch, status: false, fieldManager: "flux-client-side-action", cancellationToken));
@@ -61,11 +61,11 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
     public async Task<JsonObject> WaitReadyAsync(ResourceClient client, string ns, string name, string? requestedAt, CancellationToken cancellationToken)
     {
         var progress = new Log.Progress($"{Kind} {ns}/{name}");
-        await using (progress.ConfigureAwait(false))
+        await using (progress)
         {
             while (true)
             {
-                var obj = await GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+                var obj = await GetAsync(client, ns, name, cancellationToken);
                 var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
                 var generation = (long?)obj["metadata"]?["generation"] ?? 0;
                 var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
@@ -92,7 +92,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
                     progress.Report(reconciling ? $"reconciling: {(string?)reconcilingCondition!["message"]}" : $"Ready={status}: {message}");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
             }
         }
     }
@@ -102,7 +102,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call();
         }
         catch (HttpOperationException e)
         {

@@ -104,7 +104,7 @@ internal static partial class GetCommand
         var objects = new List<JsonNode?>();
         foreach (var kind in kinds)
         {
-            var items = await ListAsync(kube, kind, all ? null : ns, name, selector, cancellationToken).ConfigureAwait(false);
+            var items = await ListAsync(kube, kind, all ? null : ns, name, selector, cancellationToken);
             if (items.Count == 0 && name is not null)
             {
                 throw new CliException($"{kind.Kind} object '{name}' not found in {where}; list them with `fluxsharp get {kind.CliName}{(all ? " -A" : $" -n {ns}")}`");
@@ -167,7 +167,7 @@ internal static partial class GetCommand
             timeout.CancelAfter(GlobalOptions.TimeoutOf(parse));
             try
             {
-                items = await ListAsync(kube, kind, all ? null : ns, name, selector, timeout.Token).ConfigureAwait(false);
+                items = await ListAsync(kube, kind, all ? null : ns, name, selector, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -217,7 +217,7 @@ internal static partial class GetCommand
         var running = informer.RunAsync(stop.Token);
         try
         {
-            await foreach (var obj in changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var obj in changes.Reader.ReadAllAsync(cancellationToken))
             {
                 if (!Matches(obj, name, selector))
                 {
@@ -246,7 +246,7 @@ internal static partial class GetCommand
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            await stop.CancelAsync();
             // A cancelled informer may end in OperationCanceledException (e.g. stopped while backing off from a lost server).
             await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -262,7 +262,7 @@ internal static partial class GetCommand
 
     private static async Task<List<JsonObject>> ListAsync(k8s.Kubernetes kube, FluxKind kind, string? ns, string? name, (string Type, string Status, bool Negated)? selector, CancellationToken cancellationToken)
     {
-        var items = await kind.ListAsync(new ResourceClient(kube, kind.Resource), ns, cancellationToken).ConfigureAwait(false);
+        var items = await kind.ListAsync(new ResourceClient(kube, kind.Resource), ns, cancellationToken);
         return [.. items
             .Where(o => Matches(o, name, selector))
             .OrderBy(o => FluxKind.NamespaceOf(o), StringComparer.Ordinal)

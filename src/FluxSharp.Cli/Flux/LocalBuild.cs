@@ -79,7 +79,7 @@ internal sealed class LocalBuild
         {
             try
             {
-                live = await FluxKind.Kustomization.GetAsync(new ResourceClient(kube, FluxKind.Kustomization.Resource), ns, name, cancellationToken).ConfigureAwait(false);
+                live = await FluxKind.Kustomization.GetAsync(new ResourceClient(kube, FluxKind.Kustomization.Resource), ns, name, cancellationToken);
             }
             catch (CliException e)
             {
@@ -122,7 +122,7 @@ internal sealed class LocalBuild
             {
                 try
                 {
-                    variables = SubstitutionVariables.Merge(await new SubstitutionSources(kube).ReadAsync(ks, cancellationToken).ConfigureAwait(false), postBuild.Substitute?.AsReadOnly());
+                    variables = SubstitutionVariables.Merge(await new SubstitutionSources(kube).ReadAsync(ks, cancellationToken), postBuild.Substitute?.AsReadOnly());
                 }
                 catch (InvalidOperationException e)
                 {
@@ -142,7 +142,7 @@ internal sealed class LocalBuild
             string root, relative;
             try
             {
-                (root, relative) = await CopySourceAsync(dir, scratch, cancellationToken).ConfigureAwait(false);
+                (root, relative) = await CopySourceAsync(dir, scratch, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -150,7 +150,7 @@ internal sealed class LocalBuild
             }
 
             var options = new KustomizeBuildOptions { StrictSubstitutions = strict, Timeout = timeout };
-            var result = await KustomizeBuilder.BuildAsync(root, ks.Spec with { Path = relative }, variables, options, cancellationToken).ConfigureAwait(false);
+            var result = await KustomizeBuilder.BuildAsync(root, ks.Spec with { Path = relative }, variables, options, cancellationToken);
             var objects = result.Objects.ToList();
             Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
             return objects;
@@ -181,10 +181,10 @@ internal sealed class LocalBuild
     /// </summary>
     private static async Task<(string Root, string Relative)> CopySourceAsync(string dir, string scratch, CancellationToken cancellationToken)
     {
-        var top = (await GitAsync(dir, ["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false))?.Trim();
+        var top = (await GitAsync(dir, ["rev-parse", "--show-toplevel"], cancellationToken))?.Trim();
         // git's own view of where dir is in the checkout: right when a symlink leads to dir (top is a resolved path, dir may not be).
-        var prefix = top is null ? null : (await GitAsync(dir, ["rev-parse", "--show-prefix"], cancellationToken).ConfigureAwait(false))?.TrimEnd('\n');
-        var files = prefix is null ? null : await GitAsync(top!, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancellationToken).ConfigureAwait(false);
+        var prefix = top is null ? null : (await GitAsync(dir, ["rev-parse", "--show-prefix"], cancellationToken))?.TrimEnd('\n');
+        var files = prefix is null ? null : await GitAsync(top!, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancellationToken);
         if (files is null)
         {
             new ScratchCopy(dir, scratch).Directory(string.Empty);
@@ -305,7 +305,7 @@ internal sealed class LocalBuild
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             try
             {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                await process.WaitForExitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -313,8 +313,8 @@ internal sealed class LocalBuild
                 throw;
             }
 
-            await stderr.ConfigureAwait(false);
-            var output = await stdout.ConfigureAwait(false);
+            await stderr;
+            var output = await stdout;
             return process.ExitCode == 0 ? output : null;
         }
     }

@@ -85,8 +85,8 @@ internal static class Log
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _spinner.ConfigureAwait(false);
+            await _stop.CancelAsync();
+            await _spinner;
             if (Interactive)
             {
                 lock (Gate)
@@ -108,7 +108,7 @@ internal static class Log
                 {
                     Draw(frame++);
                 }
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
+                while (await timer.WaitForNextTickAsync(_stop.Token));
             }
             catch (OperationCanceledException)
             {

@@ -50,7 +50,7 @@ internal static class LogsCommand
             using var kube = GlobalOptions.Connect(parse, streaming: following);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(GlobalOptions.TimeoutOf(parse));
-            var pods = await ManagerPodsAsync(kube, ns, timeout.Token).ConfigureAwait(false);
+            var pods = await ManagerPodsAsync(kube, ns, timeout.Token);
             if (pods.Count == 0)
             {
                 throw new CliException($"no FluxSharp pods found in namespace \"{ns}\"");
@@ -66,11 +66,11 @@ internal static class LogsCommand
                 {
                     var container = pod.Spec?.Containers?.Count > 1 ? ManagerContainer : null;
                     var stream = await kube.CoreV1.ReadNamespacedPodLogAsync(
-                        pod.Metadata.Name, ns, container: container, follow: following, sinceSeconds: sinceSeconds, tailLines: tailLines >= 0 ? (int)Math.Min(tailLines, int.MaxValue) : null, cancellationToken: timeout.Token).ConfigureAwait(false);
-                    await using (stream.ConfigureAwait(false))
+                        pod.Metadata.Name, ns, container: container, follow: following, sinceSeconds: sinceSeconds, tailLines: tailLines >= 0 ? (int)Math.Min(tailLines, int.MaxValue) : null, cancellationToken: timeout.Token);
+                    await using (stream)
                     {
                         using var reader = new StreamReader(stream);
-                        while (await reader.ReadLineAsync(readToken).ConfigureAwait(false) is { } line)
+                        while (await reader.ReadLineAsync(readToken) is { } line)
                         {
                             if (Format(line, filter, sinceDate) is { } text)
                             {
@@ -95,7 +95,7 @@ internal static class LogsCommand
 
             try
             {
-                await Task.WhenAll(pods.Select(ReadAsync)).ConfigureAwait(false);
+                await Task.WhenAll(pods.Select(ReadAsync));
             }
             catch (OperationCanceledException) when (following && cancellationToken.IsCancellationRequested)
             {
@@ -112,7 +112,7 @@ internal static class LogsCommand
     {
         try
         {
-            var list = await kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: ManagerSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var list = await kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: ManagerSelector, cancellationToken: cancellationToken);
             return [.. list.Items.OrderBy(p => p.Status?.Phase == "Running" ? 0 : 1).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)];
         }
         catch (HttpOperationException e)

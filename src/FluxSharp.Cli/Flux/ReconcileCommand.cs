@@ -23,7 +23,7 @@ internal static class ReconcileCommand
         {
             var name = parse.GetValue(ksName)!;
             var ksClient = new ResourceClient(kube, FluxKind.Kustomization.Resource);
-            var obj = await FluxKind.Kustomization.GetAsync(ksClient, ns, name, token).ConfigureAwait(false);
+            var obj = await FluxKind.Kustomization.GetAsync(ksClient, ns, name, token);
             if (FluxKind.Suspended(obj))
             {
                 throw FluxKind.Kustomization.SuspendedError(ns, name);
@@ -38,10 +38,10 @@ internal static class ReconcileCommand
                     throw new CliException($"source kind {kind} is not supported by fluxsharp reconcile --with-source (only GitRepository)");
                 }
 
-                await ReconcileAsync(kube, FluxKind.GitRepository, (string?)sourceRef?["namespace"] ?? ns, (string?)sourceRef?["name"] ?? string.Empty, token).ConfigureAwait(false);
+                await ReconcileAsync(kube, FluxKind.GitRepository, (string?)sourceRef?["namespace"] ?? ns, (string?)sourceRef?["name"] ?? string.Empty, token);
             }
 
-            await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token).ConfigureAwait(false);
+            await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token);
         }, ct));
 
         return PendingKind.With(new Command("reconcile", "Reconcile sources and resources") { source, ks }, PendingKind.Resources("Reconcile"));
@@ -57,7 +57,7 @@ internal static class ReconcileCommand
         timeout.CancelAfter(limit);
         try
         {
-            await body(kube, ns, timeout.Token).ConfigureAwait(false);
+            await body(kube, ns, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -71,7 +71,7 @@ internal static class ReconcileCommand
     public static async Task ReconcileAsync(k8s.Kubernetes kube, FluxKind kind, string ns, string name, CancellationToken cancellationToken)
     {
         var client = new ResourceClient(kube, kind.Resource);
-        var obj = await kind.GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+        var obj = await kind.GetAsync(client, ns, name, cancellationToken);
         if (FluxKind.Suspended(obj))
         {
             throw kind.SuspendedError(ns, name);
@@ -80,10 +80,10 @@ internal static class ReconcileCommand
         Log.Action($"annotating {kind.Kind} {name} in {ns} namespace");
         var requestedAt = FluxKind.Now();
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxSharp.Api.FluxAnnotations.ReconcileRequestedAt] = requestedAt } } };
-        await kind.PatchAsync(client, ns, name, patch, cancellationToken).ConfigureAwait(false);
+        await kind.PatchAsync(client, ns, name, patch, cancellationToken);
         Log.Success($"{kind.Kind} annotated");
         Log.Waiting($"waiting for {kind.Kind} reconciliation");
-        var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken).ConfigureAwait(false);
+        var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken);
         Log.Success($"{kind.RevisionVerb} {kind.Revision(ready)}");
     }
 }

@@ -25,7 +25,7 @@ internal static class StatsCommand
             var rows = new List<string[]> { Header };
             foreach (var kind in FluxKinds.Served)
             {
-                var items = await kind.ListAsync(new ResourceClient(kube, kind.Resource), ns, timeout.Token).ConfigureAwait(false);
+                var items = await kind.ListAsync(new ResourceClient(kube, kind.Resource), ns, timeout.Token);
                 var suspended = items.Count(FluxKind.Suspended);
                 var failing = items.Count(o => FluxKind.Condition(o, "Ready") is { } ready && (string?)ready["status"] == "False");
                 var size = items.Sum(o => (long?)o["status"]?["artifact"]?["size"] ?? 0);

@@ -28,7 +28,7 @@ internal static class SuspendResumeCommand
             var targets = parse.GetValue(names) ?? [];
             if (parse.GetValue(all))
             {
-                targets = [.. (await kind.ListAsync(client, ns, token).ConfigureAwait(false)).Select(FluxKind.NameOf)];
+                targets = [.. (await kind.ListAsync(client, ns, token)).Select(FluxKind.NameOf)];
                 if (targets.Length == 0)
                 {
                     Log.Failure($"no {kind.Kind} objects found in {ns} namespace");
@@ -42,7 +42,7 @@ internal static class SuspendResumeCommand
 
             foreach (var target in targets)
             {
-                await (resume ? ResumeAsync(client, kind, ns, target, token) : SuspendAsync(client, kind, ns, target, token)).ConfigureAwait(false);
+                await (resume ? ResumeAsync(client, kind, ns, target, token) : SuspendAsync(client, kind, ns, target, token));
             }
         }, ct));
         return command;
@@ -50,15 +50,15 @@ internal static class SuspendResumeCommand
 
     private static async Task SuspendAsync(ResourceClient client, FluxKind kind, string ns, string name, CancellationToken cancellationToken)
     {
-        await kind.GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+        await kind.GetAsync(client, ns, name, cancellationToken);
         Log.Action($"suspending {kind.CliName} {name} in {ns} namespace");
-        await kind.PatchAsync(client, ns, name, new JsonObject { ["spec"] = new JsonObject { ["suspend"] = true } }, cancellationToken).ConfigureAwait(false);
+        await kind.PatchAsync(client, ns, name, new JsonObject { ["spec"] = new JsonObject { ["suspend"] = true } }, cancellationToken);
         Log.Success($"{kind.CliName} suspended");
     }
 
     private static async Task ResumeAsync(ResourceClient client, FluxKind kind, string ns, string name, CancellationToken cancellationToken)
     {
-        await kind.GetAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+        await kind.GetAsync(client, ns, name, cancellationToken);
         Log.Action($"resuming {kind.CliName} {name} in {ns} namespace");
         var requestedAt = FluxKind.Now();
         var patch = new JsonObject
@@ -66,10 +66,10 @@ internal static class SuspendResumeCommand
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxSharp.Api.FluxAnnotations.ReconcileRequestedAt] = requestedAt } },
             ["spec"] = new JsonObject { ["suspend"] = false },
         };
-        await kind.PatchAsync(client, ns, name, patch, cancellationToken).ConfigureAwait(false);
+        await kind.PatchAsync(client, ns, name, patch, cancellationToken);
         Log.Success($"{kind.CliName} resumed");
         Log.Waiting($"waiting for {kind.Kind} reconciliation");
-        var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken).ConfigureAwait(false);
+        var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken);
         Log.Success($"{kind.Kind} reconciliation completed");
         Log.Success($"{kind.RevisionVerb} {kind.Revision(ready)}");
     }

@@ -28,9 +28,9 @@ internal static class TreeCommand
         ks.SetAction((parse, ct) => ReconcileCommand.Run(parse, async (kube, ns, token) =>
         {
             var client = new ResourceClient(kube, FluxKind.Kustomization.Resource);
-            var root = await FluxKind.Kustomization.GetAsync(client, ns, parse.GetValue(name)!, token).ConfigureAwait(false);
+            var root = await FluxKind.Kustomization.GetAsync(client, ns, parse.GetValue(name)!, token);
             var tree = new Node(new ObjectRef(KustomizeGroup.Name, Kustomization.KindName, FluxKind.NamespaceOf(root), FluxKind.NameOf(root)));
-            await AddInventoryAsync(client, tree, root, parse.GetValue(compact), [tree.Resource], token).ConfigureAwait(false);
+            await AddInventoryAsync(client, tree, root, parse.GetValue(compact), [tree.Resource], token);
             Console.Out.Write(parse.GetValue(output) switch
             {
                 "json" => tree.ToJson().ToJsonString(Indented) + "\n",
@@ -62,14 +62,14 @@ internal static class TreeCommand
                 JsonObject nested;
                 try
                 {
-                    nested = await FluxKind.Kustomization.GetAsync(client, r.Namespace, r.Name, cancellationToken).ConfigureAwait(false);
+                    nested = await FluxKind.Kustomization.GetAsync(client, r.Namespace, r.Name, cancellationToken);
                 }
                 catch (CliException e)
                 {
                     throw new CliException($"failed to find object: {e.Message}");
                 }
 
-                await AddInventoryAsync(client, child, nested, compact, expanding, cancellationToken).ConfigureAwait(false);
+                await AddInventoryAsync(client, child, nested, compact, expanding, cancellationToken);
                 expanding.Remove(r);
             }
         }

@@ -25,7 +25,7 @@ internal static class VersionCommand
             timeout.CancelAfter(GlobalOptions.TimeoutOf(parse));
             try
             {
-                var server = await kube.Version.GetCodeAsync(timeout.Token).ConfigureAwait(false);
+                var server = await kube.Version.GetCodeAsync(timeout.Token);
                 Console.Out.WriteLine($"kubernetes: {server.GitVersion}");
             }
             catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or OperationCanceledException)

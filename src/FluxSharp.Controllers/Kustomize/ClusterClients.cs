@@ -17,7 +17,7 @@ public sealed class ClusterClients(IKubernetes kube, KubernetesClientConfigurati
         ArgumentNullException.ThrowIfNull(ks);
         if (ks.Spec.KubeConfig?.SecretRef is { } secretRef)
         {
-            var config = await KubeconfigFromSecretAsync(ks.Metadata.NamespaceProperty, secretRef.Name, secretRef.Key, cancellationToken).ConfigureAwait(false);
+            var config = await KubeconfigFromSecretAsync(ks.Metadata.NamespaceProperty, secretRef.Name, secretRef.Key, cancellationToken);
             return (WithImpersonation(config, ks), true);
         }
 
@@ -51,7 +51,7 @@ public sealed class ClusterClients(IKubernetes kube, KubernetesClientConfigurati
         k8s.Models.V1Secret secret;
         try
         {
-            secret = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            secret = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -63,7 +63,7 @@ public sealed class ClusterClients(IKubernetes kube, KubernetesClientConfigurati
         var data = keys.Select(k => secret.Data?.TryGetValue(k, out var v) == true ? v : null).FirstOrDefault(v => v is not null)
             ?? throw new InvalidOperationException($"spec.kubeConfig.secretRef: secret '{ns}/{name}' has no key {string.Join(" or ", keys.Select(k => $"'{k}'"))}");
         await using var stream = new MemoryStream(data);
-        return await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream).ConfigureAwait(false);
+        return await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream);
     }
 
     /// <summary>Adds Impersonate-User to every request.</summary>

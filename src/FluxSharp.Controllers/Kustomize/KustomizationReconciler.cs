@@ -55,13 +55,13 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         var started = Stopwatch.StartNew();
         if (ks.Metadata.DeletionTimestamp is not null)
         {
-            await FinalizeAsync(ks, cancellationToken).ConfigureAwait(false);
+            await FinalizeAsync(ks, cancellationToken);
             return ReconcileResult.Done;
         }
 
         if (ks.Metadata.Finalizers?.Contains(FluxNames.Finalizer) != true)
         {
-            await _patcher.AddFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken).ConfigureAwait(false);
+            await _patcher.AddFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken);
         }
 
         ControllerMetrics.Suspended.WithLabels(Kustomization.KindName, ks.Metadata.Name, ks.Metadata.NamespaceProperty).Set(ks.Spec.Suspend == true ? 1 : 0);
@@ -73,33 +73,33 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         var report = new KustomizationReport(ks);
         if (!GoDuration.TryParse(ks.Spec.Interval, out var interval) || interval <= TimeSpan.Zero)
         {
-            return await StallAsync(ks, report, ConditionReasons.Failed, $"spec.interval: \"{ks.Spec.Interval}\" is not a positive duration (e.g. 1m, 5m30s)", cancellationToken).ConfigureAwait(false);
+            return await StallAsync(ks, report, ConditionReasons.Failed, $"spec.interval: \"{ks.Spec.Interval}\" is not a positive duration (e.g. 1m, 5m30s)", cancellationToken);
         }
 
         var retry = GoDuration.TryParse(ks.Spec.RetryInterval, out var r) && r > TimeSpan.Zero ? r : interval;
         var timeout = GoDuration.TryParse(ks.Spec.Timeout, out var t) && t > TimeSpan.Zero ? t : interval;
         if (ks.Spec.Decryption is not null)
         {
-            return await StallAsync(ks, report, "UnsupportedField", "spec.decryption (SOPS) is not supported by FluxSharp yet; remove it or keep encrypted secrets out of this path", cancellationToken).ConfigureAwait(false);
+            return await StallAsync(ks, report, "UnsupportedField", "spec.decryption (SOPS) is not supported by FluxSharp yet; remove it or keep encrypted secrets out of this path", cancellationToken);
         }
 
         // 1. Dependencies and source.
-        if (await new DependencyChecker(_kube).FirstNotReadyAsync(ks, cancellationToken).ConfigureAwait(false) is { } notReady)
+        if (await new DependencyChecker(_kube).FirstNotReadyAsync(ks, cancellationToken) is { } notReady)
         {
             report.Failed(ConditionReasons.DependencyNotReady, $"Dependencies do not meet ready condition, retrying in {GoDuration.Format(_options.RequeueDependency)}: {notReady}", revision: null);
-            await FinishAsync(ks, report, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(ks, report, cancellationToken);
             return ReconcileResult.After(_options.RequeueDependency);
         }
 
         SourceArtifact source;
         try
         {
-            source = await new SourceResolver(_kube).ResolveAsync(ks, cancellationToken).ConfigureAwait(false);
+            source = await new SourceResolver(_kube).ResolveAsync(ks, cancellationToken);
         }
         catch (SourceNotReadyException e)
         {
             report.Failed(e.Reason, e.Message, revision: null);
-            await FinishAsync(ks, report, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(ks, report, cancellationToken);
             return ReconcileResult.After(retry);
         }
 
@@ -107,18 +107,18 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         var workDir = Path.Combine(Path.GetTempPath(), "fluxsharp-kustomize", Guid.NewGuid().ToString("N"));
         try
         {
-            var (client, owned) = await _clients.ForAsync(ks, cancellationToken).ConfigureAwait(false);
+            var (client, owned) = await _clients.ForAsync(ks, cancellationToken);
             try
             {
-                var objects = await FetchAndBuildAsync(ks, source, workDir, cancellationToken).ConfigureAwait(false);
-                var changes = await ApplyAndPruneAsync(ks, client, objects, cancellationToken).ConfigureAwait(false);
+                var objects = await FetchAndBuildAsync(ks, source, workDir, cancellationToken);
+                var changes = await ApplyAndPruneAsync(ks, client, objects, cancellationToken);
                 report.Applied(source.Revision, Inventory.FromObjects(objects));
                 if (changes.HasChanges)
                 {
-                    await _events.NormalAsync(ks, ConditionReasons.Progressing, changes.ChangesSummary(), RevisionMetadata(source), cancellationToken).ConfigureAwait(false);
+                    await _events.NormalAsync(ks, ConditionReasons.Progressing, changes.ChangesSummary(), RevisionMetadata(source), cancellationToken);
                 }
 
-                await CheckHealthAsync(ks, client, objects, timeout, report, cancellationToken).ConfigureAwait(false);
+                await CheckHealthAsync(ks, client, objects, timeout, report, cancellationToken);
             }
             finally
             {
@@ -149,14 +149,14 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             TryDelete(workDir);
         }
 
-        await FinishAsync(ks, report, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(ks, report, cancellationToken);
         if (!report.IsReady)
         {
-            await _events.WarningAsync(ks, report.Reason, report.Message, RevisionMetadata(source), cancellationToken).ConfigureAwait(false);
+            await _events.WarningAsync(ks, report.Reason, report.Message, RevisionMetadata(source), cancellationToken);
             return ReconcileResult.After(retry);
         }
 
-        await _events.NormalAsync(ks, ConditionReasons.ReconciliationSucceeded, $"Reconciliation finished in {GoDuration.Format(started.Elapsed)}, next run in {GoDuration.Format(interval)}", RevisionMetadata(source), cancellationToken).ConfigureAwait(false);
+        await _events.NormalAsync(ks, ConditionReasons.ReconciliationSucceeded, $"Reconciliation finished in {GoDuration.Format(started.Elapsed)}, next run in {GoDuration.Format(interval)}", RevisionMetadata(source), cancellationToken);
         return ReconcileResult.After(interval);
     }
 
@@ -189,7 +189,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             List<IReadOnlyDictionary<string, string>> from;
             try
             {
-                from = await new SubstitutionSources(_kube).ReadAsync(ks, cancellationToken).ConfigureAwait(false);
+                from = await new SubstitutionSources(_kube).ReadAsync(ks, cancellationToken);
             }
             catch (InvalidOperationException e)
             {
@@ -204,8 +204,8 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         var key = BuildCache.Key($"{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}", source.Digest, ks.Spec, variables);
         if (!_builds.TryGet(key, out var objects))
         {
-            await new ArtifactFetcher(_http).FetchAsync(new Uri(source.Url), source.Digest, workDir, cancellationToken).ConfigureAwait(false);
-            var result = await KustomizeBuilder.BuildAsync(workDir, ks.Spec, variables, cancellationToken).ConfigureAwait(false);
+            await new ArtifactFetcher(_http).FetchAsync(new Uri(source.Url), source.Digest, workDir, cancellationToken);
+            var result = await KustomizeBuilder.BuildAsync(workDir, ks.Spec, variables, cancellationToken);
             objects = result.Objects.ToList();
             Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
             _builds.Set(key, objects);
@@ -217,7 +217,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
     private async Task<ChangeSet> ApplyAndPruneAsync(Kustomization ks, IKubernetes client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, CancellationToken cancellationToken)
     {
         var applier = new ResourceApplier(client, _logger);
-        var changes = await applier.ApplyAllStagedAsync(objects, new ApplyOptions { FieldManager = FluxNames.KustomizeController, Force = ks.Spec.Force == true }, cancellationToken).ConfigureAwait(false);
+        var changes = await applier.ApplyAllStagedAsync(objects, new ApplyOptions { FieldManager = FluxNames.KustomizeController, Force = ks.Spec.Force == true }, cancellationToken);
         if (ks.Spec.Prune)
         {
             var stale = Inventory.Stale(ks.Status?.Inventory, Inventory.FromObjects(objects));
@@ -225,7 +225,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             {
                 try
                 {
-                    changes.Append((await applier.DeleteAllAsync(stale, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken).ConfigureAwait(false)).Entries);
+                    changes.Append((await applier.DeleteAllAsync(stale, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken)).Entries);
                 }
                 catch (ApplyException e)
                 {
@@ -255,7 +255,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
 
         var checker = new HealthChecker(client) { Cel = ks.Spec.HealthCheckExprs is { Count: > 0 } exprs ? new CelHealthEvaluator(exprs) : null };
         var watch = Stopwatch.StartNew();
-        var result = await checker.WaitAsync(entries, timeout, _options.HealthPollInterval, cancellationToken).ConfigureAwait(false);
+        var result = await checker.WaitAsync(entries, timeout, _options.HealthPollInterval, cancellationToken);
         if (result.Healthy)
         {
             report.Healthy($"Health check passed in {GoDuration.Format(watch.Elapsed)}");
@@ -273,10 +273,10 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         var delete = policy is "Delete" or "WaitForTermination" || (policy == "MirrorPrune" && ks.Spec.Prune);
         if (delete && ks.Spec.Suspend != true && Inventory.Entries(ks.Status?.Inventory) is { Count: > 0 } entries)
         {
-            var (client, owned) = await _clients.ForAsync(ks, cancellationToken).ConfigureAwait(false);
+            var (client, owned) = await _clients.ForAsync(ks, cancellationToken);
             try
             {
-                await new ResourceApplier(client, _logger).DeleteAllAsync(entries, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken).ConfigureAwait(false);
+                await new ResourceApplier(client, _logger).DeleteAllAsync(entries, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken);
             }
             finally
             {
@@ -287,21 +287,21 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             }
         }
 
-        await _patcher.RemoveFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken).ConfigureAwait(false);
+        await _patcher.RemoveFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken);
     }
 
     private async Task<ReconcileResult> StallAsync(Kustomization ks, KustomizationReport report, string reason, string message, CancellationToken cancellationToken)
     {
         report.Stalled(reason, message);
-        await FinishAsync(ks, report, cancellationToken).ConfigureAwait(false);
-        await _events.WarningAsync(ks, reason, message, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await FinishAsync(ks, report, cancellationToken);
+        await _events.WarningAsync(ks, reason, message, cancellationToken: cancellationToken);
         return ReconcileResult.Done;
     }
 
     private async Task FinishAsync(Kustomization ks, KustomizationReport report, CancellationToken cancellationToken)
     {
         var after = report.Build();
-        await _patcher.PatchStatusAsync(ks, ks.Status, after, cancellationToken).ConfigureAwait(false);
+        await _patcher.PatchStatusAsync(ks, ks.Status, after, cancellationToken);
         ControllerMetrics.RecordCondition(Kustomization.KindName, ks.Metadata.NamespaceProperty, ks.Metadata.Name, ConditionTypes.Ready, Conditions.Find(after.Conditions, ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown);
     }
 }

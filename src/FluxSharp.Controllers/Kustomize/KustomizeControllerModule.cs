@@ -49,6 +49,6 @@ public sealed class KustomizeControllerModule(KustomizationOptions? options = nu
                 }
             }
         };
-        await Task.WhenAll(controller.RunAsync(cancellationToken), sources.RunAsync(cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAll(controller.RunAsync(cancellationToken), sources.RunAsync(cancellationToken));
     }
 }

@@ -37,7 +37,7 @@ public sealed class SourceResolver(IKubernetes kube)
             throw new SourceNotReadyException(ConditionReasons.ArtifactFailed, $"spec.sourceRef.kind \"{reference.Kind}\" is not supported (GitRepository, OCIRepository, Bucket, ExternalArtifact)");
         }
 
-        var source = await new ResourceClient(kube, resource).GetAsync(ns, reference.Name, cancellationToken).ConfigureAwait(false)
+        var source = await new ResourceClient(kube, resource).GetAsync(ns, reference.Name, cancellationToken)
             ?? throw new SourceNotReadyException(ConditionReasons.ArtifactFailed, $"Source '{display}' not found");
         var artifact = source["status"]?["artifact"];
         var url = (string?)artifact?["url"];
@@ -72,7 +72,7 @@ public sealed class DependencyChecker(IKubernetes kube)
                 return $"dependency '{ns}/{dep.Name}' is the Kustomization itself";
             }
 
-            var obj = await client.GetAsync(ns, dep.Name, cancellationToken).ConfigureAwait(false);
+            var obj = await client.GetAsync(ns, dep.Name, cancellationToken);
             if (obj is null)
             {
                 return $"dependency '{ns}/{dep.Name}' not found";

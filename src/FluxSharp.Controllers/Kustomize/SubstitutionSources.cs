@@ -20,8 +20,8 @@ public sealed class SubstitutionSources(IKubernetes kube)
             {
                 result.Add(reference.Kind switch
                 {
-                    "ConfigMap" => (await kube.CoreV1.ReadNamespacedConfigMapAsync(reference.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Data?.ToDictionary() ?? [],
-                    "Secret" => (await kube.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Data?.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value)) ?? [],
+                    "ConfigMap" => (await kube.CoreV1.ReadNamespacedConfigMapAsync(reference.Name, ns, cancellationToken: cancellationToken)).Data?.ToDictionary() ?? [],
+                    "Secret" => (await kube.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: cancellationToken)).Data?.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value)) ?? [],
                     _ => throw new InvalidOperationException($"spec.postBuild.substituteFrom: kind \"{reference.Kind}\" must be ConfigMap or Secret"),
                 });
             }

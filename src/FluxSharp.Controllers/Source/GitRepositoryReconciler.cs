@@ -46,13 +46,13 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         if (repo.Metadata.DeletionTimestamp is not null)
         {
             _storage.Delete(StorageKind, ns, name);
-            await _patcher.RemoveFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken).ConfigureAwait(false);
+            await _patcher.RemoveFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken);
             return ReconcileResult.Done;
         }
 
         if (repo.Metadata.Finalizers?.Contains(FluxNames.Finalizer) != true)
         {
-            await _patcher.AddFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken).ConfigureAwait(false);
+            await _patcher.AddFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken);
         }
 
         ControllerMetrics.Suspended.WithLabels(GitRepository.KindName, name, ns).Set(repo.Spec.Suspend == true ? 1 : 0);
@@ -69,28 +69,28 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         if (UnsupportedField(repo.Spec) is { } unsupported)
         {
             report.Stalled("UnsupportedField", unsupported);
-            await FinishAsync(repo, before, report, cancellationToken).ConfigureAwait(false);
-            await _events.WarningAsync(repo, "UnsupportedField", unsupported, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FinishAsync(repo, before, report, cancellationToken);
+            await _events.WarningAsync(repo, "UnsupportedField", unsupported, cancellationToken: cancellationToken);
             return ReconcileResult.Done;
         }
 
         if (!GoDuration.TryParse(repo.Spec.Interval, out var interval) || interval <= TimeSpan.Zero)
         {
             report.Stalled(ConditionReasons.Failed, $"spec.interval: \"{repo.Spec.Interval}\" is not a positive duration (e.g. 1m, 5m30s)");
-            await FinishAsync(repo, before, report, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(repo, before, report, cancellationToken);
             return ReconcileResult.Done;
         }
 
         try
         {
-            var request = await BuildRequestAsync(repo, cancellationToken).ConfigureAwait(false);
-            var (artifact, created, message) = await FetchAndStoreAsync(repo, request, cancellationToken).ConfigureAwait(false);
+            var request = await BuildRequestAsync(repo, cancellationToken);
+            var (artifact, created, message) = await FetchAndStoreAsync(repo, request, cancellationToken);
             report.Succeeded(artifact);
-            await FinishAsync(repo, before, report, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(repo, before, report, cancellationToken);
             if (created)
             {
                 var metadata = new Dictionary<string, string> { [RevisionAnnotation] = artifact.Revision };
-                await _events.NormalAsync(repo, "NewArtifact", $"stored artifact for commit '{message}'", metadata, cancellationToken).ConfigureAwait(false);
+                await _events.NormalAsync(repo, "NewArtifact", $"stored artifact for commit '{message}'", metadata, cancellationToken);
             }
 
             return ReconcileResult.After(interval);
@@ -101,8 +101,8 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
             // Only a spec change can fix invalid input, and spec changes trigger a reconcile. A missing or incomplete
             // Secret is fixed outside the object (Secrets are not watched), so like Flux it is retried with backoff.
             report.FetchFailed(reason, e.Message, stalled: e.Kind is GitErrorKind.InvalidInput or GitErrorKind.InvalidSemVer);
-            await FinishAsync(repo, before, report, cancellationToken).ConfigureAwait(false);
-            await _events.WarningAsync(repo, reason, e.Message, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FinishAsync(repo, before, report, cancellationToken);
+            await _events.WarningAsync(repo, reason, e.Message, cancellationToken: cancellationToken);
             if (report.IsStalled)
             {
                 return ReconcileResult.Done;
@@ -140,7 +140,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         GitAuth? auth = null;
         if (spec.SecretRef is { Name.Length: > 0 } secretRef)
         {
-            var data = await ReadSecretAsync(repo.Metadata.NamespaceProperty, secretRef.Name, cancellationToken).ConfigureAwait(false);
+            var data = await ReadSecretAsync(repo.Metadata.NamespaceProperty, secretRef.Name, cancellationToken);
             auth = GitAuth.FromSecret(data, spec.Url);
         }
 
@@ -159,7 +159,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
     {
         try
         {
-            var secret = await _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var secret = await _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
             return secret.Data is null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(secret.Data);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
@@ -174,7 +174,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         var ns = repo.Metadata.NamespaceProperty;
         var name = repo.Metadata.Name;
         var current = repo.Status?.Artifact;
-        var remote = await _git.ResolveRemoteRevisionAsync(request, cancellationToken).ConfigureAwait(false);
+        var remote = await _git.ResolveRemoteRevisionAsync(request, cancellationToken);
         if (current is not null && remote == current.Revision && SameSettings(repo) && File.Exists(Path.Combine(_storage.Root, current.Path)))
         {
             return (current, false, string.Empty);
@@ -183,9 +183,9 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         var workDir = Path.Combine(Path.GetTempPath(), "fluxsharp-git", Guid.NewGuid().ToString("N"));
         try
         {
-            var checkout = await _git.CheckoutAsync(request, workDir, cancellationToken).ConfigureAwait(false);
+            var checkout = await _git.CheckoutAsync(request, workDir, cancellationToken);
             var ignore = SourceIgnore.Load(workDir, repo.Spec.Ignore);
-            var stored = await _storage.ArchiveAsync(StorageKind, ns, name, workDir, ignore, checkout.Revision, cancellationToken).ConfigureAwait(false);
+            var stored = await _storage.ArchiveAsync(StorageKind, ns, name, workDir, ignore, checkout.Revision, cancellationToken);
             _storage.GarbageCollect(StorageKind, ns, name, stored.Path, keep: 2);
             LogStored(_logger, ns, name, stored.Revision);
             var artifact = new Artifact
@@ -225,7 +225,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
     private async Task FinishAsync(GitRepository repo, GitRepositoryStatus? before, StatusReport report, CancellationToken cancellationToken)
     {
         var after = report.Build();
-        await _patcher.PatchStatusAsync(repo, before, after, cancellationToken).ConfigureAwait(false);
+        await _patcher.PatchStatusAsync(repo, before, after, cancellationToken);
         var ready = Conditions.Find(after.Conditions, ConditionTypes.Ready);
         ControllerMetrics.RecordCondition(GitRepository.KindName, repo.Metadata.NamespaceProperty, repo.Metadata.Name, ConditionTypes.Ready, ready?.Status ?? ConditionStatus.Unknown);
     }

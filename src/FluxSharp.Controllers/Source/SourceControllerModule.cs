@@ -27,6 +27,6 @@ public sealed class SourceControllerModule : IControllerModule
             reconciler,
             new ControllerOptions { Concurrency = context.Concurrency, Namespace = context.WatchNamespace },
             logger);
-        await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+        await controller.RunAsync(cancellationToken);
     }
 }

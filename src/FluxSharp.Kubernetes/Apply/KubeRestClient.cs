@@ -79,7 +79,7 @@ public sealed class KubeRestClient
     {
         try
         {
-            return await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
@@ -103,13 +103,13 @@ public sealed class KubeRestClient
 
         if (_credentials is not null)
         {
-            await _credentials.ProcessHttpRequestAsync(request, timeout.Token).ConfigureAwait(false);
+            await _credentials.ProcessHttpRequestAsync(request, timeout.Token);
         }
 
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            response = await _http.SendAsync(request, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -118,7 +118,7 @@ public sealed class KubeRestClient
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
             if (response.IsSuccessStatusCode)
             {
                 return string.IsNullOrWhiteSpace(text) ? [] : JsonNode.Parse(text) as JsonObject ?? [];

@@ -102,7 +102,7 @@ public sealed partial class ResourceApplier
             ChangeSet changes;
             try
             {
-                changes = await ApplyAllAsync(stage, options, cancellationToken).ConfigureAwait(false);
+                changes = await ApplyAllAsync(stage, options, cancellationToken);
             }
             catch (ApplyException e) when (result.HasChanges)
             {
@@ -113,7 +113,7 @@ public sealed partial class ResourceApplier
             if (wait)
             {
                 var toWait = changes.Entries.Where(e => e.Action != ChangeAction.Skipped).Select(e => e.Entry).ToList();
-                var health = await Health.WaitAsync(toWait, options.WaitTimeout, options.WaitInterval, cancellationToken).ConfigureAwait(false);
+                var health = await Health.WaitAsync(toWait, options.WaitTimeout, options.WaitInterval, cancellationToken);
                 if (!health.Healthy)
                 {
                     throw new ApplyException(health.Message, (health.NotReady.Count > 0 ? health.NotReady[0].Entry.Ref : null), result);
@@ -132,7 +132,7 @@ public sealed partial class ResourceApplier
         var prepared = new List<Prepared>(objects.Count);
         foreach (var obj in objects)
         {
-            prepared.Add(await PrepareAsync(obj, cancellationToken).ConfigureAwait(false));
+            prepared.Add(await PrepareAsync(obj, cancellationToken));
         }
 
         prepared.Sort((a, b) => KindOrder.Compare(a.Entry.Ref, b.Entry.Ref));
@@ -142,10 +142,10 @@ public sealed partial class ResourceApplier
         {
             await Task.WhenAll(prepared.Select(async (p, i) =>
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    plans[i] = await PlanAsync(p, options, cancellationToken).ConfigureAwait(false);
+                    plans[i] = await PlanAsync(p, options, cancellationToken);
                 }
                 catch (ApplyException e)
                 {
@@ -155,7 +155,7 @@ public sealed partial class ResourceApplier
                 {
                     gate.Release();
                 }
-            })).ConfigureAwait(false);
+            }));
         }
 
         var failed = errors.Where(e => e is not null).ToList();
@@ -172,7 +172,7 @@ public sealed partial class ResourceApplier
             {
                 try
                 {
-                    await ApplyPatchAsync(plan.Prepared, options, dryRun: false, cancellationToken).ConfigureAwait(false);
+                    await ApplyPatchAsync(plan.Prepared, options, dryRun: false, cancellationToken);
                 }
                 catch (KubeApiException e)
                 {
@@ -190,7 +190,7 @@ public sealed partial class ResourceApplier
 
     /// <summary>Applies one object (dry-run, drift check, apply).</summary>
     public async Task<ChangeSetEntry> ApplyAsync(JsonObject obj, ApplyOptions? options, CancellationToken cancellationToken) =>
-        (await ApplyAllAsync([obj], options, cancellationToken).ConfigureAwait(false)).Entries[0];
+        (await ApplyAllAsync([obj], options, cancellationToken)).Entries[0];
 
     /// <summary>
     /// Flux's ssa Diff (what `flux diff kustomization` runs): a server-side apply dry-run of one object, nothing
@@ -202,8 +202,8 @@ public sealed partial class ResourceApplier
     {
         ArgumentNullException.ThrowIfNull(obj);
         options ??= new ApplyOptions();
-        var p = await PrepareAsync(obj, cancellationToken).ConfigureAwait(false);
-        var live = await GetLiveAsync(p, cancellationToken).ConfigureAwait(false);
+        var p = await PrepareAsync(obj, cancellationToken);
+        var live = await GetLiveAsync(p, cancellationToken);
         if (IsSkipped(p.Object, live, options))
         {
             return new DiffResult(new ChangeSetEntry(p.Entry, ChangeAction.Skipped), null, null);
@@ -212,7 +212,7 @@ public sealed partial class ResourceApplier
         JsonObject dryRun;
         try
         {
-            dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken).ConfigureAwait(false);
+            dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken);
         }
         catch (KubeApiException e) when (live is not null && IsImmutableError(e)
             && (options.Force || Ownership.AnyInMetadata(p.Object, options.ForceSelector) || Ownership.AnyInMetadata(live, options.ForceSelector)))
@@ -238,8 +238,8 @@ public sealed partial class ResourceApplier
     public async Task<JsonObject?> GetAsync(InventoryEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var mapping = await Mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken).ConfigureAwait(false);
-        return mapping is null ? null : await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken).ConfigureAwait(false);
+        var mapping = await Mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
+        return mapping is null ? null : await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken);
     }
 
     /// <summary>
@@ -260,7 +260,7 @@ public sealed partial class ResourceApplier
         {
             try
             {
-                var action = await DeleteAsync(entry, options, cancellationToken).ConfigureAwait(false);
+                var action = await DeleteAsync(entry, options, cancellationToken);
                 changeSet.Add(new ChangeSetEntry(entry, action));
                 if (action == ChangeAction.Deleted)
                 {
@@ -289,7 +289,7 @@ public sealed partial class ResourceApplier
 
     private async Task<ChangeAction> DeleteAsync(InventoryEntry entry, DeleteOptions options, CancellationToken cancellationToken)
     {
-        var mapping = await Mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken).ConfigureAwait(false);
+        var mapping = await Mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
         if (mapping is null)
         {
             // The kind is not served any more (its CRD is gone): so is the object.
@@ -297,7 +297,7 @@ public sealed partial class ResourceApplier
         }
 
         var path = mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name);
-        var live = await _rest.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        var live = await _rest.GetAsync(path, cancellationToken);
         if (live is null)
         {
             return ChangeAction.Deleted;
@@ -308,7 +308,7 @@ public sealed partial class ResourceApplier
             return ChangeAction.Skipped;
         }
 
-        await DeleteLiveAsync(path, (string?)live["metadata"]?["uid"], options.PropagationPolicy, cancellationToken).ConfigureAwait(false);
+        await DeleteLiveAsync(path, (string?)live["metadata"]?["uid"], options.PropagationPolicy, cancellationToken);
         return ChangeAction.Deleted;
     }
 
@@ -322,7 +322,7 @@ public sealed partial class ResourceApplier
 
         try
         {
-            await _rest.SendAsync(HttpMethod.Delete, path, body, "application/json", cancellationToken).ConfigureAwait(false);
+            await _rest.SendAsync(HttpMethod.Delete, path, body, "application/json", cancellationToken);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
@@ -342,7 +342,7 @@ public sealed partial class ResourceApplier
         ResourceMapping mapping;
         try
         {
-            mapping = await Mapper.MapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken).ConfigureAwait(false);
+            mapping = await Mapper.MapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
         }
         catch (KindNotFoundException e)
         {
@@ -366,7 +366,7 @@ public sealed partial class ResourceApplier
 
     private async Task<Plan> PlanAsync(Prepared p, ApplyOptions options, CancellationToken cancellationToken)
     {
-        var live = await GetLiveAsync(p, cancellationToken).ConfigureAwait(false);
+        var live = await GetLiveAsync(p, cancellationToken);
         if (IsSkipped(p.Object, live, options))
         {
             return new Plan(p, ChangeAction.Skipped);
@@ -375,7 +375,7 @@ public sealed partial class ResourceApplier
         JsonObject dryRun;
         try
         {
-            dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken).ConfigureAwait(false);
+            dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken);
         }
         catch (KubeApiException e) when (live is not null && IsImmutableError(e)
             && (options.Force || Ownership.AnyInMetadata(p.Object, options.ForceSelector) || Ownership.AnyInMetadata(live, options.ForceSelector)))
@@ -383,8 +383,8 @@ public sealed partial class ResourceApplier
             LogRecreating(_logger, p.Entry.Ref, e.Message);
             try
             {
-                await DeleteLiveAsync(p.Path, (string?)live["metadata"]?["uid"], "Background", cancellationToken).ConfigureAwait(false);
-                await WaitGoneAsync(p, options, cancellationToken).ConfigureAwait(false);
+                await DeleteLiveAsync(p.Path, (string?)live["metadata"]?["uid"], "Background", cancellationToken);
+                await WaitGoneAsync(p, options, cancellationToken);
             }
             catch (KubeApiException de)
             {
@@ -394,7 +394,7 @@ public sealed partial class ResourceApplier
             live = null;
             try
             {
-                dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken).ConfigureAwait(false);
+                dryRun = await ApplyPatchAsync(p, options, dryRun: true, cancellationToken);
             }
             catch (KubeApiException e2)
             {
@@ -414,7 +414,7 @@ public sealed partial class ResourceApplier
             {
                 try
                 {
-                    await _rest.SendAsync(HttpMethod.Patch, $"{p.Path}?fieldManager={Uri.EscapeDataString(options.FieldManager)}", cleanup, "application/json-patch+json", cancellationToken).ConfigureAwait(false);
+                    await _rest.SendAsync(HttpMethod.Patch, $"{p.Path}?fieldManager={Uri.EscapeDataString(options.FieldManager)}", cleanup, "application/json-patch+json", cancellationToken);
                 }
                 catch (KubeApiException e)
                 {
@@ -442,7 +442,7 @@ public sealed partial class ResourceApplier
     {
         try
         {
-            return await _rest.GetAsync(p.Path, cancellationToken).ConfigureAwait(false);
+            return await _rest.GetAsync(p.Path, cancellationToken);
         }
         catch (KubeApiException e)
         {
@@ -453,14 +453,14 @@ public sealed partial class ResourceApplier
     private async Task WaitGoneAsync(Prepared p, ApplyOptions options, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + options.WaitTimeout;
-        while (await _rest.GetAsync(p.Path, cancellationToken).ConfigureAwait(false) is not null)
+        while (await _rest.GetAsync(p.Path, cancellationToken) is not null)
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
                 throw new ApplyException($"{p.Entry.Ref} immutable field detected, failed to wait for object to be deleted: timeout after {options.WaitTimeout}", p.Entry.Ref);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(options.WaitInterval.TotalMilliseconds, 200)), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(options.WaitInterval.TotalMilliseconds, 200)), cancellationToken);
         }
     }
 

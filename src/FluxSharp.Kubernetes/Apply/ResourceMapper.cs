@@ -74,7 +74,7 @@ public sealed class ResourceMapper
 
     /// <summary>Throws <see cref="KindNotFoundException"/> when the API does not serve the kind.</summary>
     public async Task<ResourceMapping> MapAsync(string apiVersion, string kind, CancellationToken cancellationToken) =>
-        await TryMapAsync(apiVersion, kind, cancellationToken).ConfigureAwait(false) ?? throw new KindNotFoundException(apiVersion, kind);
+        await TryMapAsync(apiVersion, kind, cancellationToken) ?? throw new KindNotFoundException(apiVersion, kind);
 
     public async Task<ResourceMapping?> TryMapAsync(string apiVersion, string kind, CancellationToken cancellationToken)
     {
@@ -84,7 +84,7 @@ public sealed class ResourceMapper
             return hit;
         }
 
-        var fresh = await DiscoverAsync(apiVersion, cancellationToken).ConfigureAwait(false);
+        var fresh = await DiscoverAsync(apiVersion, cancellationToken);
         _byGroupVersion[apiVersion] = fresh;
         return fresh.TryGetValue(kind, out var found) ? found : null;
     }
@@ -97,7 +97,7 @@ public sealed class ResourceMapper
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         var (group, version) = slash < 0 ? (string.Empty, apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
         var path = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
-        var list = await _rest.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        var list = await _rest.GetAsync(path, cancellationToken);
         var result = new Dictionary<string, ResourceMapping>(StringComparer.Ordinal);
         foreach (var r in (list?["resources"] as JsonArray ?? []).OfType<JsonObject>())
         {

@@ -14,7 +14,7 @@ public static class CrdInstaller
         {
             var name = (string)crd["metadata"]!["name"]!;
             var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: fieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: fieldManager, force: true, cancellationToken: cancellationToken);
         }
     }
 }

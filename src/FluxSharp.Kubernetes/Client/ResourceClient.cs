@@ -38,8 +38,8 @@ public sealed class ResourceClient
         do
         {
             var page = ToObject(ns is null
-                ? await _kube.CustomObjects.ListClusterCustomObjectAsync(Resource.Group, Resource.Version, Resource.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await _kube.CustomObjects.ListNamespacedCustomObjectAsync(Resource.Group, Resource.Version, ns, Resource.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false));
+                ? await _kube.CustomObjects.ListClusterCustomObjectAsync(Resource.Group, Resource.Version, Resource.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken)
+                : await _kube.CustomObjects.ListNamespacedCustomObjectAsync(Resource.Group, Resource.Version, ns, Resource.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken));
             items.AddRange((page["items"] as JsonArray ?? []).OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone()));
             resourceVersion = (string?)page["metadata"]?["resourceVersion"] ?? string.Empty;
             continueToken = (string?)page["metadata"]?["continue"];
@@ -65,13 +65,13 @@ public sealed class ResourceClient
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kube.BaseUri.AbsoluteUri.TrimEnd('/') + "/" + WatchPath(ns, resourceVersion, seconds)));
         if (kube.Credentials is { } credentials)
         {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
         }
 
-        using var response = await kube.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await kube.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode == HttpStatusCode.Gone)
             {
                 throw new ResourceVersionExpiredException(StatusMessage(text) ?? "resource version expired");
@@ -84,11 +84,11 @@ public sealed class ResourceClient
             };
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using (stream)
         {
             using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 if (line.Length == 0)
                 {
@@ -127,8 +127,8 @@ public sealed class ResourceClient
         try
         {
             return ToObject(ns is null
-                ? await _kube.CustomObjects.GetClusterCustomObjectAsync(Resource.Group, Resource.Version, Resource.Plural, name, cancellationToken).ConfigureAwait(false)
-                : await _kube.CustomObjects.GetNamespacedCustomObjectAsync(Resource.Group, Resource.Version, ns, Resource.Plural, name, cancellationToken).ConfigureAwait(false));
+                ? await _kube.CustomObjects.GetClusterCustomObjectAsync(Resource.Group, Resource.Version, Resource.Plural, name, cancellationToken)
+                : await _kube.CustomObjects.GetNamespacedCustomObjectAsync(Resource.Group, Resource.Version, ns, Resource.Plural, name, cancellationToken));
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -142,10 +142,10 @@ public sealed class ResourceClient
         var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
         object result = (ns, status) switch
         {
-            (null, false) => await _kube.CustomObjects.PatchClusterCustomObjectAsync(body, Resource.Group, Resource.Version, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false),
-            (null, true) => await _kube.CustomObjects.PatchClusterCustomObjectStatusAsync(body, Resource.Group, Resource.Version, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false),
-            (_, false) => await _kube.CustomObjects.PatchNamespacedCustomObjectAsync(body, Resource.Group, Resource.Version, ns, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false),
-            (_, true) => await _kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, Resource.Group, Resource.Version, ns, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (null, false) => await _kube.CustomObjects.PatchClusterCustomObjectAsync(body, Resource.Group, Resource.Version, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken),
+            (null, true) => await _kube.CustomObjects.PatchClusterCustomObjectStatusAsync(body, Resource.Group, Resource.Version, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken),
+            (_, false) => await _kube.CustomObjects.PatchNamespacedCustomObjectAsync(body, Resource.Group, Resource.Version, ns, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken),
+            (_, true) => await _kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, Resource.Group, Resource.Version, ns, Resource.Plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken),
         };
         return ToObject(result);
     }

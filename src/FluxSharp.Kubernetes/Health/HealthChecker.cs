@@ -54,13 +54,13 @@ public sealed class HealthChecker
         JsonObject? live;
         try
         {
-            var mapping = await _mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken).ConfigureAwait(false);
+            var mapping = await _mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
             if (mapping is null)
             {
                 return new(ObjectStatus.NotFound, $"no matches for kind \"{entry.Ref.Kind}\" in version \"{entry.ApiVersion}\"");
             }
 
-            live = await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken).ConfigureAwait(false);
+            live = await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken);
         }
         catch (KubeApiException e)
         {
@@ -99,7 +99,7 @@ public sealed class HealthChecker
                     continue;
                 }
 
-                last[entry.Id] = new ObjectHealth(entry, await CheckAsync(entry, cancellationToken).ConfigureAwait(false));
+                last[entry.Id] = new ObjectHealth(entry, await CheckAsync(entry, cancellationToken));
             }
 
             var results = entries.Select(e => last[e.Id]).ToList();
@@ -118,7 +118,7 @@ public sealed class HealthChecker
                 return new HealthCheckResult(false, results, true);
             }
 
-            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pollInterval, cancellationToken);
         }
     }
 }

@@ -46,12 +46,12 @@ public sealed partial class Controller<T> : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var informer = Informer.RunAsync(cancellationToken);
-        await Task.WhenAny(Informer.Synced, informer).ConfigureAwait(false);
+        await Task.WhenAny(Informer.Synced, informer);
         var workers = Enumerable.Range(0, Math.Max(1, _options.Concurrency)).Select(_ => WorkAsync(cancellationToken)).ToList();
         workers.Add(informer);
         try
         {
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            await Task.WhenAll(workers);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +74,7 @@ public sealed partial class Controller<T> : IDisposable
             ObjectKey key;
             try
             {
-                key = await _queue.TakeAsync(cancellationToken).ConfigureAwait(false);
+                key = await _queue.TakeAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -87,7 +87,7 @@ public sealed partial class Controller<T> : IDisposable
 
             try
             {
-                await ReconcileKeyAsync(key, cancellationToken).ConfigureAwait(false);
+                await ReconcileKeyAsync(key, cancellationToken);
             }
             finally
             {
@@ -113,7 +113,7 @@ public sealed partial class Controller<T> : IDisposable
         timeout.CancelAfter(_options.ReconcileTimeout);
         try
         {
-            var result = await _reconciler.ReconcileAsync(obj, timeout.Token).ConfigureAwait(false);
+            var result = await _reconciler.ReconcileAsync(obj, timeout.Token);
             _queue.Forget(key);
             if (result.RequeueAfter is { } after)
             {

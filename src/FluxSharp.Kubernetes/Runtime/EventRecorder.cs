@@ -86,7 +86,7 @@ public sealed partial class EventRecorder
                 var count = seen.Count + 1;
                 _recent[key] = (seen.Name, count, seen.First);
                 var patch = new V1Patch($"{{\"count\":{count},\"lastTimestamp\":\"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"}}", V1Patch.PatchType.MergePatch);
-                await _kube.CoreV1.PatchNamespacedEventAsync(patch, seen.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _kube.CoreV1.PatchNamespacedEventAsync(patch, seen.Name, ns, cancellationToken: cancellationToken);
                 return;
             }
 
@@ -106,7 +106,7 @@ public sealed partial class EventRecorder
                 LastTimestamp = now.UtcDateTime,
                 Count = 1,
             };
-            await _kube.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _kube.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken);
             _recent[key] = (name, 1, now);
         }
         catch (HttpOperationException e)

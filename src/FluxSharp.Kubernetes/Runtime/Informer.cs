@@ -73,7 +73,7 @@ public sealed partial class Informer
             {
                 if (resourceVersion is null)
                 {
-                    resourceVersion = await RelistAsync(cancellationToken).ConfigureAwait(false);
+                    resourceVersion = await RelistAsync(cancellationToken);
                     _synced.TrySetResult();
                 }
 
@@ -82,7 +82,7 @@ public sealed partial class Informer
                 try
                 {
                     Interlocked.Increment(ref _watches);
-                    await foreach (var ev in _client.WatchAsync(_namespace, resourceVersion, WatchTimeout, resync.Token).ConfigureAwait(false))
+                    await foreach (var ev in _client.WatchAsync(_namespace, resourceVersion, WatchTimeout, resync.Token))
                     {
                         resourceVersion = (string?)ev.Object["metadata"]?["resourceVersion"] ?? resourceVersion;
                         Apply(ev);
@@ -118,7 +118,7 @@ public sealed partial class Informer
                 LogWatchFailed(_logger, _client.Resource.ToString(), backoff, e);
                 try
                 {
-                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(backoff, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -152,7 +152,7 @@ public sealed partial class Informer
 
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
-        var (items, rv) = await _client.ListAsync(_namespace, cancellationToken).ConfigureAwait(false);
+        var (items, rv) = await _client.ListAsync(_namespace, cancellationToken);
         var fresh = items.ToDictionary(KeyOf);
         var changes = new List<ObjectChange>();
         lock (_lock)

@@ -135,7 +135,7 @@ public sealed class WorkQueue : IDisposable
     {
         while (true)
         {
-            var key = await _ready.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var key = await _ready.Reader.ReadAsync(cancellationToken);
             lock (_lock)
             {
                 if (!_queued.Remove(key))
@@ -191,7 +191,7 @@ public sealed class WorkQueue : IDisposable
     {
         try
         {
-            await Task.Delay(delay, cts.Token).ConfigureAwait(false);
+            await Task.Delay(delay, cts.Token);
         }
         catch (OperationCanceledException)
         {

@@ -33,7 +33,7 @@ public sealed class ObjectPatcher
             return;
         }
 
-        await _client.MergePatchAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name, new JsonObject { ["status"] = diff }, status: true, _fieldManager, cancellationToken).ConfigureAwait(false);
+        await _client.MergePatchAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name, new JsonObject { ["status"] = diff }, status: true, _fieldManager, cancellationToken);
     }
 
     public Task AddFinalizerAsync(IKubernetesObject<V1ObjectMeta> obj, string finalizer, CancellationToken cancellationToken) =>
@@ -56,7 +56,7 @@ public sealed class ObjectPatcher
                 ["finalizers"] = list.Count == 0 ? null : new JsonArray(list.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
             },
         };
-        var updated = await _client.MergePatchAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name, patch, status: false, _fieldManager, cancellationToken).ConfigureAwait(false);
+        var updated = await _client.MergePatchAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name, patch, status: false, _fieldManager, cancellationToken);
         obj.Metadata.ResourceVersion = (string?)updated["metadata"]?["resourceVersion"];
         obj.Metadata.Finalizers = list;
     }

@@ -43,12 +43,12 @@ internal abstract partial class EventLoop : IAsyncDisposable
     {
         _store.Changed -= Enqueue;
         _events.Writer.TryComplete();
-        await _stop.CancelAsync().ConfigureAwait(false);
+        await _stop.CancelAsync();
         if (_loop is not null)
         {
             try
             {
-                await _loop.ConfigureAwait(false);
+                await _loop;
             }
             catch (OperationCanceledException)
             {
@@ -74,7 +74,7 @@ internal abstract partial class EventLoop : IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _events.Reader;
-        while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+        while (await reader.WaitToReadAsync(_stop.Token))
         {
             while (reader.TryRead(out var ev))
             {

@@ -45,11 +45,11 @@ internal sealed partial class ApiHandler
     {
         try
         {
-            await DispatchAsync(http).ConfigureAwait(false);
+            await DispatchAsync(http);
         }
         catch (ApiException e)
         {
-            await WriteStatusAsync(http, e).ConfigureAwait(false);
+            await WriteStatusAsync(http, e);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -60,7 +60,7 @@ internal sealed partial class ApiHandler
 #pragma warning restore CA1031
         {
             LogInternalError(_logger, http.Request.Method, http.Request.Path, e);
-            await WriteStatusAsync(http, new ApiException(HttpStatusCode.InternalServerError, "InternalError", "Internal error occurred: " + e.Message)).ConfigureAwait(false);
+            await WriteStatusAsync(http, new ApiException(HttpStatusCode.InternalServerError, "InternalError", "Internal error occurred: " + e.Message));
         }
     }
 
@@ -82,57 +82,57 @@ internal sealed partial class ApiHandler
 
         if (segments.Length == 0)
         {
-            await WriteJsonAsync(http, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") }).ConfigureAwait(false);
+            await WriteJsonAsync(http, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") });
             return;
         }
 
         switch (segments[0])
         {
             case "version" when segments.Length == 1:
-                await WriteJsonAsync(http, Discovery.Version()).ConfigureAwait(false);
+                await WriteJsonAsync(http, Discovery.Version());
                 return;
             case "healthz" or "livez" or "readyz":
                 http.Response.ContentType = "text/plain; charset=utf-8";
-                await http.Response.WriteAsync("ok", http.RequestAborted).ConfigureAwait(false);
+                await http.Response.WriteAsync("ok", http.RequestAborted);
                 return;
             case "openapi":
-                await ServeOpenApiAsync(http, segments).ConfigureAwait(false);
+                await ServeOpenApiAsync(http, segments);
                 return;
             case "api":
                 if (segments.Length == 1)
                 {
-                    await WriteDiscoveryAsync(http, core: true).ConfigureAwait(false);
+                    await WriteDiscoveryAsync(http, core: true);
                     return;
                 }
 
                 if (segments.Length == 2)
                 {
-                    await WriteJsonAsync(http, Discovery.ResourceList(Registry, string.Empty, segments[1]) ?? throw PathNotFound()).ConfigureAwait(false);
+                    await WriteJsonAsync(http, Discovery.ResourceList(Registry, string.Empty, segments[1]) ?? throw PathNotFound());
                     return;
                 }
 
-                await ServeResourceAsync(http, ctx, ApiRequest.Parse(Registry, string.Empty, segments[1], segments.AsSpan(2)) ?? throw PathNotFound()).ConfigureAwait(false);
+                await ServeResourceAsync(http, ctx, ApiRequest.Parse(Registry, string.Empty, segments[1], segments.AsSpan(2)) ?? throw PathNotFound());
                 return;
             case "apis":
                 if (segments.Length == 1)
                 {
-                    await WriteDiscoveryAsync(http, core: false).ConfigureAwait(false);
+                    await WriteDiscoveryAsync(http, core: false);
                     return;
                 }
 
                 if (segments.Length == 2)
                 {
-                    await WriteJsonAsync(http, Discovery.GroupDocument(Registry, segments[1]) ?? throw PathNotFound()).ConfigureAwait(false);
+                    await WriteJsonAsync(http, Discovery.GroupDocument(Registry, segments[1]) ?? throw PathNotFound());
                     return;
                 }
 
                 if (segments.Length == 3)
                 {
-                    await WriteJsonAsync(http, Discovery.ResourceList(Registry, segments[1], segments[2]) ?? throw PathNotFound()).ConfigureAwait(false);
+                    await WriteJsonAsync(http, Discovery.ResourceList(Registry, segments[1], segments[2]) ?? throw PathNotFound());
                     return;
                 }
 
-                await ServeResourceAsync(http, ctx, ApiRequest.Parse(Registry, segments[1], segments[2], segments.AsSpan(3)) ?? throw PathNotFound()).ConfigureAwait(false);
+                await ServeResourceAsync(http, ctx, ApiRequest.Parse(Registry, segments[1], segments[2], segments.AsSpan(3)) ?? throw PathNotFound());
                 return;
             default:
                 if (method is not ("GET" or "HEAD"))
@@ -180,20 +180,20 @@ internal sealed partial class ApiHandler
 
         if (req.Subresource == "log")
         {
-            await PodLogs.ServeAsync(http, verb, _service.Get(r, req.Namespace, req.Name!)).ConfigureAwait(false);
+            await PodLogs.ServeAsync(http, verb, _service.Get(r, req.Namespace, req.Name!));
             return;
         }
 
         if (req.Subresource == "scale")
         {
-            await ServeScaleAsync(http, ctx, req, verb).ConfigureAwait(false);
+            await ServeScaleAsync(http, ctx, req, verb);
             return;
         }
 
         switch (verb)
         {
             case "get":
-                await WriteObjectOrTableAsync(http, _service.Get(r, req.Namespace, req.Name!), r).ConfigureAwait(false);
+                await WriteObjectOrTableAsync(http, _service.Get(r, req.Namespace, req.Name!), r);
                 return;
             case "list":
             {
@@ -205,36 +205,36 @@ internal sealed partial class ApiHandler
                     var table = Seams.Table(r, items, q["includeObject"], Obj.Str(list, "metadata", "resourceVersion"), Obj.Str(list, "metadata", "continue"), _time.GetUtcNow());
                     if (table is not null)
                     {
-                        await WriteJsonAsync(http, table).ConfigureAwait(false);
+                        await WriteJsonAsync(http, table);
                         return;
                     }
                 }
 
-                await WriteJsonAsync(http, list).ConfigureAwait(false);
+                await WriteJsonAsync(http, list);
                 return;
             }
 
             case "watch":
-                await _watches.StreamAsync(http, r, req.Namespace, req.Name, WantsTable(http)).ConfigureAwait(false);
+                await _watches.StreamAsync(http, r, req.Namespace, req.Name, WantsTable(http));
                 return;
             case "create" when ReviewEndpoints.Handles(r):
             {
-                var body = await ReadObjectAsync(http).ConfigureAwait(false);
-                await WriteJsonAsync(http, ReviewEndpoints.Answer(r, req.Namespace, body, ctx.User, _rbac), ctx, HttpStatusCode.Created).ConfigureAwait(false);
+                var body = await ReadObjectAsync(http);
+                await WriteJsonAsync(http, ReviewEndpoints.Answer(r, req.Namespace, body, ctx.User, _rbac), ctx, HttpStatusCode.Created);
                 return;
             }
 
             case "create":
             {
-                var body = await ReadObjectAsync(http).ConfigureAwait(false);
+                var body = await ReadObjectAsync(http);
                 var created = _service.Create(r, req.Namespace, body, ctx);
-                await WriteJsonAsync(http, created, ctx, ctx.DryRun ? HttpStatusCode.OK : HttpStatusCode.Created).ConfigureAwait(false);
+                await WriteJsonAsync(http, created, ctx, ctx.DryRun ? HttpStatusCode.OK : HttpStatusCode.Created);
                 return;
             }
 
             case "update":
             {
-                var body = await ReadObjectAsync(http).ConfigureAwait(false);
+                var body = await ReadObjectAsync(http);
                 if (req.Subresource == "finalize")
                 {
                     // Namespaces: /finalize changes spec.finalizers only.
@@ -246,13 +246,13 @@ internal sealed partial class ApiHandler
                     body = updatedNs;
                 }
 
-                await WriteJsonAsync(http, _service.Update(r, req.Namespace, req.Name!, body, ctx, req.Subresource == "finalize" ? null : req.Subresource), ctx).ConfigureAwait(false);
+                await WriteJsonAsync(http, _service.Update(r, req.Namespace, req.Name!, body, ctx, req.Subresource == "finalize" ? null : req.Subresource), ctx);
                 return;
             }
 
             case "patch":
             {
-                var (type, patch) = await ReadPatchAsync(http).ConfigureAwait(false);
+                var (type, patch) = await ReadPatchAsync(http);
                 if (type == PatchType.Apply && string.IsNullOrEmpty(q["fieldManager"]))
                 {
                     throw ApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
@@ -260,23 +260,23 @@ internal sealed partial class ApiHandler
 
                 var force = q["force"] == "true";
                 var result = _service.Patch(r, req.Namespace, req.Name!, type, patch, ctx, req.Subresource, force);
-                await WriteJsonAsync(http, result, ctx).ConfigureAwait(false);
+                await WriteJsonAsync(http, result, ctx);
                 return;
             }
 
             case "delete":
             {
-                var options = await ReadDeleteOptionsAsync(http).ConfigureAwait(false);
+                var options = await ReadDeleteOptionsAsync(http);
                 var (body, code) = _service.Delete(r, req.Namespace, req.Name!, options, ctx);
-                await WriteJsonAsync(http, body, ctx, code).ConfigureAwait(false);
+                await WriteJsonAsync(http, body, ctx, code);
                 return;
             }
 
             case "deletecollection":
             {
-                var options = await ReadDeleteOptionsAsync(http).ConfigureAwait(false);
+                var options = await ReadDeleteOptionsAsync(http);
                 var result = _service.DeleteCollection(r, req.Namespace, LabelSelector.Parse(q["labelSelector"]), FieldSelector.Parse(q["fieldSelector"]), options, ctx);
-                await WriteJsonAsync(http, result, ctx).ConfigureAwait(false);
+                await WriteJsonAsync(http, result, ctx);
                 return;
             }
         }
@@ -289,7 +289,7 @@ internal sealed partial class ApiHandler
         switch (verb)
         {
             case "get":
-                await WriteJsonAsync(http, ScaleOf(_service.Get(r, req.Namespace, req.Name!), scale)).ConfigureAwait(false);
+                await WriteJsonAsync(http, ScaleOf(_service.Get(r, req.Namespace, req.Name!), scale));
                 return;
             case "update" or "patch":
             {
@@ -297,11 +297,11 @@ internal sealed partial class ApiHandler
                 (PatchType Type, JsonNode Patch)? patch = null;
                 if (verb == "update")
                 {
-                    body = await ReadObjectAsync(http).ConfigureAwait(false);
+                    body = await ReadObjectAsync(http);
                 }
                 else
                 {
-                    patch = await ReadPatchAsync(http).ConfigureAwait(false);
+                    patch = await ReadPatchAsync(http);
                 }
 
                 // Like the real server, a write to /scale without a resourceVersion applies to whatever is current:
@@ -333,7 +333,7 @@ internal sealed partial class ApiHandler
                     {
                         // Recorded as an update of the scale subresource, so managedFields (and apply conflicts) name it as the real server does.
                         var result = _service.Update(r, req.Namespace, req.Name!, updated, ctx, "scale");
-                        await WriteJsonAsync(http, ScaleOf(result, scale), ctx).ConfigureAwait(false);
+                        await WriteJsonAsync(http, ScaleOf(result, scale), ctx);
                         return;
                     }
                     catch (ApiException e) when (e.Code == HttpStatusCode.Conflict && string.IsNullOrEmpty(precondition) && attempt < 5)
@@ -420,12 +420,12 @@ internal sealed partial class ApiHandler
             }
 
             var doc = Discovery.Aggregated(Registry, core, "apidiscovery.k8s.io/" + v);
-            await WriteJsonAsync(http, doc, null, HttpStatusCode.OK, $"application/json;g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList").ConfigureAwait(false);
+            await WriteJsonAsync(http, doc, null, HttpStatusCode.OK, $"application/json;g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList");
             return;
         }
 
         var host = http.Request.Host.Value ?? "127.0.0.1";
-        await WriteJsonAsync(http, core ? Discovery.CoreVersions(host) : Discovery.GroupList(Registry)).ConfigureAwait(false);
+        await WriteJsonAsync(http, core ? Discovery.CoreVersions(host) : Discovery.GroupList(Registry));
     }
 
     private async Task ServeOpenApiAsync(HttpContext http, string[] segments)
@@ -445,14 +445,14 @@ internal sealed partial class ApiHandler
             var proto = Seams.OpenApiV2Protobuf(doc, key);
             http.Response.ContentType = Schema.OpenApiV2Protobuf.ContentType;
             http.Response.ContentLength = proto.Length;
-            await http.Response.Body.WriteAsync(proto, http.RequestAborted).ConfigureAwait(false);
+            await http.Response.Body.WriteAsync(proto, http.RequestAborted);
             return;
         }
 
         http.Response.ContentType = "application/json";
         var bytes = Encoding.UTF8.GetBytes(doc);
         http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 
     private RequestContext BuildContext(HttpContext http)
@@ -496,7 +496,7 @@ internal sealed partial class ApiHandler
 
     private static async Task<string> ReadBodyAsync(HttpContext http)
     {
-        var bytes = await ReadBodyBytesAsync(http).ConfigureAwait(false);
+        var bytes = await ReadBodyBytesAsync(http);
         return Encoding.UTF8.GetString(bytes);
     }
 
@@ -510,7 +510,7 @@ internal sealed partial class ApiHandler
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int n;
-        while ((n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
         {
             if (buffer.Length + n > MaxBodyBytes)
             {
@@ -532,10 +532,10 @@ internal sealed partial class ApiHandler
         if (contentType.StartsWith(Protobuf.KubernetesProtobuf.MediaType, StringComparison.Ordinal))
         {
             // kubectl's typed clients (create configmap/namespace/secret...) send built-in kinds as protobuf.
-            return Protobuf.KubernetesProtobuf.Decode(await ReadBodyBytesAsync(http).ConfigureAwait(false));
+            return Protobuf.KubernetesProtobuf.Decode(await ReadBodyBytesAsync(http));
         }
 
-        var text = await ReadBodyAsync(http).ConfigureAwait(false);
+        var text = await ReadBodyAsync(http);
         if (contentType.Contains("protobuf", StringComparison.Ordinal) || contentType.Contains("cbor", StringComparison.Ordinal))
         {
             throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
@@ -565,7 +565,7 @@ internal sealed partial class ApiHandler
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext http)
     {
-        var node = await ReadNodeAsync(http).ConfigureAwait(false);
+        var node = await ReadNodeAsync(http);
         if (node is not JsonObject obj)
         {
             throw ApiException.BadRequest("the body of the request must be a JSON object");
@@ -590,7 +590,7 @@ internal sealed partial class ApiHandler
             "application/apply-patch+yaml" => PatchType.Apply,
             _ => throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"),
         };
-        var text = await ReadBodyAsync(http).ConfigureAwait(false);
+        var text = await ReadBodyAsync(http);
         try
         {
             var node = type == PatchType.Apply && !LooksLikeJson(text) ? Seams.ParseYaml(text) : JsonNode.Parse(text);
@@ -608,7 +608,7 @@ internal sealed partial class ApiHandler
         JsonObject? body = null;
         if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
-            var text = await ReadBodyAsync(http).ConfigureAwait(false);
+            var text = await ReadBodyAsync(http);
             if (text.Trim().Length > 0)
             {
                 try
@@ -648,12 +648,12 @@ internal sealed partial class ApiHandler
             var table = Seams.Table(r, [Obj.Clone(obj)], http.Request.Query["includeObject"], null, null, _time.GetUtcNow());
             if (table is not null)
             {
-                await WriteJsonAsync(http, table).ConfigureAwait(false);
+                await WriteJsonAsync(http, table);
                 return;
             }
         }
 
-        await WriteJsonAsync(http, obj).ConfigureAwait(false);
+        await WriteJsonAsync(http, obj);
     }
 
     internal static bool WantsTable(HttpContext http) =>
@@ -734,7 +734,7 @@ internal sealed partial class ApiHandler
         }
 
         http.Response.Headers.Clear();
-        await WriteJsonAsync(http, StatusOf(e), null, e.Code).ConfigureAwait(false);
+        await WriteJsonAsync(http, StatusOf(e), null, e.Code);
     }
 
     private static ApiException PathNotFound() =>

@@ -35,7 +35,7 @@ internal sealed class PodLogServer(PodLogSources sources, CancellationToken stop
         http.Response.ContentType = "text/plain";
         http.Response.Headers.CacheControl = "no-cache, private";
         using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
-        await http.Response.StartAsync(done.Token).ConfigureAwait(false);
+        await http.Response.StartAsync(done.Token);
         if (source is null)
         {
             return;
@@ -44,13 +44,13 @@ internal sealed class PodLogServer(PodLogSources sources, CancellationToken stop
         var body = http.Response.Body;
         try
         {
-            await foreach (var line in source(query, done.Token).ConfigureAwait(false))
+            await foreach (var line in source(query, done.Token))
             {
                 var text = timestamps ? line.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + line.Text : line.Text;
-                await body.WriteAsync(Encoding.UTF8.GetBytes(text + "\n"), done.Token).ConfigureAwait(false);
+                await body.WriteAsync(Encoding.UTF8.GetBytes(text + "\n"), done.Token);
                 if (query.Follow)
                 {
-                    await body.FlushAsync(done.Token).ConfigureAwait(false);
+                    await body.FlushAsync(done.Token);
                 }
             }
         }

@@ -72,7 +72,7 @@ internal sealed class WatchStreamer
         }
         catch (ApiException e) when (e.Code == System.Net.HttpStatusCode.Gone)
         {
-            await WriteLineAsync(body, "ERROR", ApiHandler.StatusOf(e), aborted).ConfigureAwait(false);
+            await WriteLineAsync(body, "ERROR", ApiHandler.StatusOf(e), aborted);
             return;
         }
 
@@ -87,15 +87,15 @@ internal sealed class WatchStreamer
             var reader = watcher.Channel.Reader;
             try
             {
-                await http.Response.StartAsync(aborted).ConfigureAwait(false);
-                await body.FlushAsync(aborted).ConfigureAwait(false);
+                await http.Response.StartAsync(aborted);
+                await body.FlushAsync(aborted);
                 while (!token.IsCancellationRequested)
                 {
                     // Initial events (sendInitialEvents) are the queued synthetic ADDED events; then one bookmark marks their end.
                     if (initialPending && !reader.TryPeek(out _))
                     {
                         initialPending = false;
-                        await WriteBookmarkAsync(body, r, lastRv, initialEventsEnd: true, token).ConfigureAwait(false);
+                        await WriteBookmarkAsync(body, r, lastRv, initialEventsEnd: true, token);
                         continue;
                     }
 
@@ -110,14 +110,14 @@ internal sealed class WatchStreamer
 
                         try
                         {
-                            if (!await reader.WaitToReadAsync(idle.Token).ConfigureAwait(false))
+                            if (!await reader.WaitToReadAsync(idle.Token))
                             {
                                 break;
                             }
                         }
                         catch (OperationCanceledException) when (!token.IsCancellationRequested)
                         {
-                            await WriteBookmarkAsync(body, r, lastRv, initialEventsEnd: false, token).ConfigureAwait(false);
+                            await WriteBookmarkAsync(body, r, lastRv, initialEventsEnd: false, token);
                         }
 
                         continue;
@@ -132,7 +132,7 @@ internal sealed class WatchStreamer
 
                     var shown = ResourceService.ForVersion(obj!, r);
                     JsonNode payload = table ? Seams.Table(r, [Obj.Clone(shown)], http.Request.Query["includeObject"], null, null, _time.GetUtcNow()) ?? shown : shown;
-                    await WriteLineAsync(body, type, payload, token).ConfigureAwait(false);
+                    await WriteLineAsync(body, type, payload, token);
                 }
             }
             catch (OperationCanceledException)
@@ -196,7 +196,7 @@ internal sealed class WatchStreamer
         }
 
         buffer.WriteByte((byte)'\n');
-        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), token).ConfigureAwait(false);
-        await body.FlushAsync(token).ConfigureAwait(false);
+        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), token);
+        await body.FlushAsync(token);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class StateFile : IAsyncDisposable
         }
 
         await using var stream = File.OpenRead(_path);
-        var root = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
+        var root = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
             ?? throw new InvalidDataException($"{_path} is not a JSON object");
         var rv = root["resourceVersion"]?.GetValue<long>() ?? 0;
         var objects = (root["objects"] as JsonArray ?? [])
@@ -50,11 +50,11 @@ internal sealed class StateFile : IAsyncDisposable
         _loop = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(_debounce);
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 if (Interlocked.Exchange(ref _dirty, 0) == 1)
                 {
-                    await SaveAsync(_stop.Token).ConfigureAwait(false);
+                    await SaveAsync(_stop.Token);
                 }
             }
         });
@@ -62,7 +62,7 @@ internal sealed class StateFile : IAsyncDisposable
 
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken);
         try
         {
             var (rv, objects) = _store.Snapshot();
@@ -96,12 +96,12 @@ internal sealed class StateFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        await _stop.CancelAsync();
         if (_loop is not null)
         {
             try
             {
-                await _loop.ConfigureAwait(false);
+                await _loop;
             }
             catch (OperationCanceledException)
             {
@@ -109,7 +109,7 @@ internal sealed class StateFile : IAsyncDisposable
             }
         }
 
-        await SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(CancellationToken.None);
         _stop.Dispose();
         _writeLock.Dispose();
     }

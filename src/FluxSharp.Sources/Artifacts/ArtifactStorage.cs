@@ -45,7 +45,10 @@ public sealed partial class ArtifactStorage
     {
         var dir = ObjectDirRelative(kind, ns, name);
         if (!SafeFile().IsMatch(fileName) || fileName.Contains("..", StringComparison.Ordinal))
+        {
             throw new ArgumentException($"invalid artifact file name '{fileName}'", nameof(fileName));
+        }
+
         return dir + "/" + fileName;
     }
 
@@ -58,7 +61,10 @@ public sealed partial class ArtifactStorage
         ArgumentException.ThrowIfNullOrEmpty(revision);
         var hash = revision[(revision.LastIndexOf(':') + 1)..];
         if (!SafeFile().IsMatch(hash))
+        {
             hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(revision)));
+        }
+
         return hash + ".tar.gz";
     }
 
@@ -75,7 +81,10 @@ public sealed partial class ArtifactStorage
         string? fileName, CancellationToken ct = default)
     {
         if (!Directory.Exists(sourceDir))
+        {
             throw new DirectoryNotFoundException($"source directory '{sourceDir}' does not exist");
+        }
+
         ignore ??= SourceIgnore.Load(sourceDir, null);
         var rel = ArtifactPath(kind, ns, name, fileName ?? FileNameForRevision(revision));
         var full = System.IO.Path.Combine(Root, rel);
@@ -101,7 +110,10 @@ public sealed partial class ArtifactStorage
         }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
         }
     }
 
@@ -114,7 +126,11 @@ public sealed partial class ArtifactStorage
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         var relDir = ObjectDirRelative(kind, ns, name);
         var dir = System.IO.Path.Combine(Root, relDir);
-        if (!Directory.Exists(dir)) return [];
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+
         var stale = DateTime.UtcNow - TimeSpan.FromMinutes(10);
         var candidates = new DirectoryInfo(dir).EnumerateFiles()
             .Where(f => f.LinkTarget is null)
@@ -142,7 +158,11 @@ public sealed partial class ArtifactStorage
     public bool Delete(string kind, string ns, string name)
     {
         var dir = System.IO.Path.Combine(Root, ObjectDirRelative(kind, ns, name));
-        if (!Directory.Exists(dir)) return false;
+        if (!Directory.Exists(dir))
+        {
+            return false;
+        }
+
         Directory.Delete(dir, recursive: true);
         return true;
     }
@@ -154,21 +174,51 @@ public sealed partial class ArtifactStorage
     public bool TryResolve(string urlPath, [NotNullWhen(true)] out string? fullPath)
     {
         fullPath = null;
-        if (string.IsNullOrEmpty(urlPath)) return false;
+        if (string.IsNullOrEmpty(urlPath))
+        {
+            return false;
+        }
+
         var q = urlPath.IndexOfAny(['?', '#']);
-        if (q >= 0) urlPath = urlPath[..q];
+        if (q >= 0)
+        {
+            urlPath = urlPath[..q];
+        }
+
         if (urlPath.Contains('\\', StringComparison.Ordinal) || urlPath.Contains('%', StringComparison.Ordinal) || urlPath.Contains('\0', StringComparison.Ordinal))
+        {
             return false;
+        }
+
         var segments = urlPath.TrimStart('/').Split('/');
-        if (segments.Length != 4) return false;
-        if (!SafeSegment().IsMatch(segments[0]) || !SafeSegment().IsMatch(segments[1]) || !SafeSegment().IsMatch(segments[2])) return false;
-        if (!SafeFile().IsMatch(segments[3]) || segments[3].Contains("..", StringComparison.Ordinal) || segments[3].StartsWith(TempPrefix, StringComparison.Ordinal))
+        if (segments.Length != 4)
+        {
             return false;
+        }
+
+        if (!SafeSegment().IsMatch(segments[0]) || !SafeSegment().IsMatch(segments[1]) || !SafeSegment().IsMatch(segments[2]))
+        {
+            return false;
+        }
+
+        if (!SafeFile().IsMatch(segments[3]) || segments[3].Contains("..", StringComparison.Ordinal) || segments[3].StartsWith(TempPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, segments[0], segments[1], segments[2], segments[3]));
         var rootWithSep = Root.EndsWith(System.IO.Path.DirectorySeparatorChar) ? Root : Root + System.IO.Path.DirectorySeparatorChar;
-        if (!candidate.StartsWith(rootWithSep, StringComparison.Ordinal)) return false;
+        if (!candidate.StartsWith(rootWithSep, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var info = new FileInfo(candidate);
-        if (!info.Exists || info.LinkTarget is not null) return false;
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            return false;
+        }
+
         fullPath = candidate;
         return true;
     }
@@ -179,7 +229,9 @@ public sealed partial class ArtifactStorage
         foreach (var (value, what) in new[] { (k, "kind"), (ns, "namespace"), (name, "name") })
         {
             if (string.IsNullOrEmpty(value) || !SafeSegment().IsMatch(value) || value.Contains("..", StringComparison.Ordinal))
+            {
                 throw new ArgumentException($"invalid artifact {what} '{value}'");
+            }
         }
         return $"{k}/{ns}/{name}";
     }

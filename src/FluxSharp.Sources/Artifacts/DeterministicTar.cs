@@ -38,7 +38,11 @@ internal static class DeterministicTar
                 await gz.WriteAsync(buffer.AsMemory(0, n), ct);
                 copied += n;
             }
-            if (copied != size) throw new IOException($"file '{rel}' changed while it was archived");
+            if (copied != size)
+            {
+                throw new IOException($"file '{rel}' changed while it was archived");
+            }
+
             await PadAsync(gz, size, ct);
             bytes += size;
         }
@@ -51,15 +55,27 @@ internal static class DeterministicTar
         foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
         {
             var childRel = rel.Length == 0 ? entry.Name : rel + "/" + entry.Name;
-            if (entry.LinkTarget is not null) continue; // Flux archives regular files and directories only
+            if (entry.LinkTarget is not null)
+            {
+                continue; // Flux archives regular files and directories only
+            }
+
             if (entry is DirectoryInfo sub)
             {
-                if (ignore.IsIgnored(childRel, isDirectory: true)) continue;
+                if (ignore.IsIgnored(childRel, isDirectory: true))
+                {
+                    continue;
+                }
+
                 Collect(sub.FullName, childRel, ignore, into);
             }
             else if (entry is FileInfo)
             {
-                if (ignore.IsIgnored(childRel, isDirectory: false)) continue;
+                if (ignore.IsIgnored(childRel, isDirectory: false))
+                {
+                    continue;
+                }
+
                 into.Add((childRel, entry.FullName));
             }
         }
@@ -105,8 +121,16 @@ internal static class DeterministicTar
         var sb = new StringBuilder();
         foreach (var ch in s)
         {
-            if (ch > 127) continue;
-            if (sb.Length >= bytes) break;
+            if (ch > 127)
+            {
+                continue;
+            }
+
+            if (sb.Length >= bytes)
+            {
+                break;
+            }
+
             sb.Append(ch);
         }
         return sb.ToString();
@@ -117,7 +141,11 @@ internal static class DeterministicTar
         // "<len> <key>=<value>\n" where len counts itself.
         int body = Encoding.UTF8.GetByteCount($" {key}={value}\n");
         int len = body + 1;
-        while ((len.ToString(CultureInfo.InvariantCulture).Length + body) != len) len++;
+        while ((len.ToString(CultureInfo.InvariantCulture).Length + body) != len)
+        {
+            len++;
+        }
+
         return Encoding.UTF8.GetBytes($"{len} {key}={value}\n");
     }
 
@@ -135,10 +163,22 @@ internal static class DeterministicTar
         Encoding.ASCII.GetBytes("00", h.AsSpan(263));
         Octal(h, 329, 8, 0);
         Octal(h, 337, 8, 0);
-        if (prefix.Length > 0) Encoding.ASCII.GetBytes(prefix, h.AsSpan(345, Math.Min(155, prefix.Length)));
-        for (int i = 148; i < 156; i++) h[i] = (byte)' ';
+        if (prefix.Length > 0)
+        {
+            Encoding.ASCII.GetBytes(prefix, h.AsSpan(345, Math.Min(155, prefix.Length)));
+        }
+
+        for (int i = 148; i < 156; i++)
+        {
+            h[i] = (byte)' ';
+        }
+
         long sum = 0;
-        foreach (var b in h) sum += b;
+        foreach (var b in h)
+        {
+            sum += b;
+        }
+
         var chk = Convert.ToString(sum, 8).PadLeft(6, '0');
         Encoding.ASCII.GetBytes(chk, h.AsSpan(148));
         h[154] = 0;
@@ -149,7 +189,11 @@ internal static class DeterministicTar
     private static void Octal(byte[] h, int offset, int length, long value)
     {
         var s = Convert.ToString(value, 8).PadLeft(length - 1, '0');
-        if (s.Length > length - 1) throw new IOException($"value {value} does not fit a tar header field");
+        if (s.Length > length - 1)
+        {
+            throw new IOException($"value {value} does not fit a tar header field");
+        }
+
         Encoding.ASCII.GetBytes(s, h.AsSpan(offset));
         h[offset + length - 1] = 0;
     }
@@ -157,6 +201,9 @@ internal static class DeterministicTar
     private static async Task PadAsync(Stream s, long size, CancellationToken ct)
     {
         int pad = (int)((Block - (size % Block)) % Block);
-        if (pad > 0) await s.WriteAsync(new byte[pad], ct);
+        if (pad > 0)
+        {
+            await s.WriteAsync(new byte[pad], ct);
+        }
     }
 }

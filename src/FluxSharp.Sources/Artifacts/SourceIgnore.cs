@@ -45,7 +45,11 @@ public sealed class SourceIgnore
     {
         var user = new List<IgnorePattern>();
         LoadIgnoreFiles(sourceDir, [], user);
-        if (specIgnore is not null) user.AddRange(Parse(specIgnore, []));
+        if (specIgnore is not null)
+        {
+            user.AddRange(Parse(specIgnore, []));
+        }
+
         return FromUserPatterns(user);
     }
 
@@ -56,20 +60,34 @@ public sealed class SourceIgnore
     private static SourceIgnore FromUserPatterns(List<IgnorePattern> user)
     {
         var all = VcsPatterns.Select(p => IgnorePattern.Parse(p, [])!).ToList();
-        if (user.Count == 0) all.AddRange(DefaultPatterns.Select(p => IgnorePattern.Parse(p, [])!));
-        else all.AddRange(user);
+        if (user.Count == 0)
+        {
+            all.AddRange(DefaultPatterns.Select(p => IgnorePattern.Parse(p, [])!));
+        }
+        else
+        {
+            all.AddRange(user);
+        }
+
         return new SourceIgnore(all);
     }
 
     private static void LoadIgnoreFiles(string dir, string[] domain, List<IgnorePattern> into)
     {
         var file = Path.Combine(dir, IgnoreFileName);
-        if (File.Exists(file)) into.AddRange(Parse(File.ReadAllText(file), domain));
+        if (File.Exists(file))
+        {
+            into.AddRange(Parse(File.ReadAllText(file), domain));
+        }
+
         var subdirs = new DirectoryInfo(dir).EnumerateDirectories()
             .Where(d => d.Name != ".git" && d.LinkTarget is null)
             .Select(d => d.Name)
             .Order(StringComparer.Ordinal);
-        foreach (var name in subdirs) LoadIgnoreFiles(Path.Combine(dir, name), [.. domain, name], into);
+        foreach (var name in subdirs)
+        {
+            LoadIgnoreFiles(Path.Combine(dir, name), [.. domain, name], into);
+        }
     }
 
     private static List<IgnorePattern> Parse(string text, string[] domain)
@@ -78,9 +96,16 @@ public sealed class SourceIgnore
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (line.StartsWith('#') || line.Trim().Length == 0) continue;
+            if (line.StartsWith('#') || line.Trim().Length == 0)
+            {
+                continue;
+            }
+
             var p = IgnorePattern.Parse(line, domain);
-            if (p is not null) result.Add(p);
+            if (p is not null)
+            {
+                result.Add(p);
+            }
         }
         return result;
     }
@@ -90,11 +115,18 @@ public sealed class SourceIgnore
     {
         ArgumentNullException.ThrowIfNull(relativePath);
         var segments = relativePath.Replace('\\', '/').Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 0) return false;
+        if (segments.Length == 0)
+        {
+            return false;
+        }
+
         for (int i = _patterns.Count - 1; i >= 0; i--)
         {
             var p = _patterns[i];
-            if (p.Matches(segments, isDirectory)) return !p.Negated;
+            if (p.Matches(segments, isDirectory))
+            {
+                return !p.Negated;
+            }
         }
         return false;
     }
@@ -128,7 +160,11 @@ internal sealed class IgnorePattern
         var source = line;
         // Trailing spaces are ignored unless escaped.
         var p = line;
-        while (p.EndsWith(' ') && !p.EndsWith("\\ ", StringComparison.Ordinal)) p = p[..^1];
+        while (p.EndsWith(' ') && !p.EndsWith("\\ ", StringComparison.Ordinal))
+        {
+            p = p[..^1];
+        }
+
         bool negated = false;
         if (p.StartsWith('!'))
         {
@@ -141,20 +177,35 @@ internal sealed class IgnorePattern
         }
         bool dirOnly = p.EndsWith('/');
         p = p.TrimEnd('/');
-        if (p.Length == 0) return null;
+        if (p.Length == 0)
+        {
+            return null;
+        }
+
         bool anchored = p.Contains('/', StringComparison.Ordinal);
         p = p.TrimStart('/');
-        if (p.Length == 0) return null;
+        if (p.Length == 0)
+        {
+            return null;
+        }
+
         var glob = p.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return new IgnorePattern(source, domain, glob, negated, dirOnly, anchored);
     }
 
     public bool Matches(string[] path, bool isDirectory)
     {
-        if (path.Length <= _domain.Length) return false;
+        if (path.Length <= _domain.Length)
+        {
+            return false;
+        }
+
         for (int i = 0; i < _domain.Length; i++)
         {
-            if (!string.Equals(path[i], _domain[i], StringComparison.Ordinal)) return false;
+            if (!string.Equals(path[i], _domain[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
         }
         int start = _domain.Length;
         if (!Anchored)
@@ -163,8 +214,15 @@ internal sealed class IgnorePattern
             for (int i = start; i < path.Length; i++)
             {
                 bool isDir = i < path.Length - 1 || isDirectory;
-                if (DirOnly && !isDir) continue;
-                if (WildMatch(_glob[0], path[i])) return true;
+                if (DirOnly && !isDir)
+                {
+                    continue;
+                }
+
+                if (WildMatch(_glob[0], path[i]))
+                {
+                    return true;
+                }
             }
             return false;
         }
@@ -173,8 +231,15 @@ internal sealed class IgnorePattern
         for (int len = 1; len <= rest.Length; len++)
         {
             bool isDir = len < rest.Length || isDirectory;
-            if (DirOnly && !isDir) continue;
-            if (MatchSegments(_glob, 0, rest, 0, len)) return true;
+            if (DirOnly && !isDir)
+            {
+                continue;
+            }
+
+            if (MatchSegments(_glob, 0, rest, 0, len))
+            {
+                return true;
+            }
         }
         return false;
     }
@@ -185,14 +250,25 @@ internal sealed class IgnorePattern
         {
             if (glob[gi] == "**")
             {
-                if (gi == glob.Length - 1) return pi < pathLen; // trailing '**' matches everything inside
+                if (gi == glob.Length - 1)
+                {
+                    return pi < pathLen; // trailing '**' matches everything inside
+                }
+
                 for (int k = pi; k <= pathLen; k++)
                 {
-                    if (MatchSegments(glob, gi + 1, path, k, pathLen)) return true;
+                    if (MatchSegments(glob, gi + 1, path, k, pathLen))
+                    {
+                        return true;
+                    }
                 }
                 return false;
             }
-            if (pi >= pathLen || !WildMatch(glob[gi], path[pi])) return false;
+            if (pi >= pathLen || !WildMatch(glob[gi], path[pi]))
+            {
+                return false;
+            }
+
             gi++;
             pi++;
         }
@@ -210,37 +286,72 @@ internal sealed class IgnorePattern
             switch (c)
             {
                 case '*':
-                    while (pi < p.Length && p[pi] == '*') pi++;
-                    if (pi == p.Length) return true;
+                    while (pi < p.Length && p[pi] == '*')
+                    {
+                        pi++;
+                    }
+
+                    if (pi == p.Length)
+                    {
+                        return true;
+                    }
+
                     for (int k = ti; k <= t.Length; k++)
                     {
-                        if (WildMatch(p, pi, t, k)) return true;
+                        if (WildMatch(p, pi, t, k))
+                        {
+                            return true;
+                        }
                     }
                     return false;
                 case '?':
-                    if (ti >= t.Length) return false;
+                    if (ti >= t.Length)
+                    {
+                        return false;
+                    }
+
                     pi++;
                     ti++;
                     break;
                 case '[':
                 {
-                    if (ti >= t.Length) return false;
-                    int i = pi + 1;
+                    if (ti >= t.Length)
+                        {
+                            return false;
+                        }
+
+                        int i = pi + 1;
                     bool negate = i < p.Length && (p[i] == '!' || p[i] == '^');
-                    if (negate) i++;
-                    int classStart = i;
+                    if (negate)
+                        {
+                            i++;
+                        }
+
+                        int classStart = i;
                     int end = i;
-                    if (end < p.Length && p[end] == ']') end++;
-                    while (end < p.Length && p[end] != ']')
+                    if (end < p.Length && p[end] == ']')
+                        {
+                            end++;
+                        }
+
+                        while (end < p.Length && p[end] != ']')
                     {
-                        if (p[end] == '\\') end++;
-                        end++;
+                        if (p[end] == '\\')
+                            {
+                                end++;
+                            }
+
+                            end++;
                     }
                     if (end >= p.Length)
                     {
                         // No closing bracket: a literal '['.
-                        if (t[ti] != '[') return false;
-                        pi++;
+                        if (t[ti] != '[')
+                            {
+                                return false;
+                            }
+
+                            pi++;
                         ti++;
                         break;
                     }
@@ -249,8 +360,12 @@ internal sealed class IgnorePattern
                     for (i = classStart; i < end;)
                     {
                         char lo = p[i];
-                        if (lo == '\\' && i + 1 < end) lo = p[++i];
-                        if (i + 2 < end && p[i + 1] == '-')
+                        if (lo == '\\' && i + 1 < end)
+                            {
+                                lo = p[++i];
+                            }
+
+                            if (i + 2 < end && p[i + 1] == '-')
                         {
                             char hi = p[i + 2];
                             if (hi == '\\' && i + 3 < end)
@@ -258,28 +373,52 @@ internal sealed class IgnorePattern
                                 hi = p[i + 3];
                                 i++;
                             }
-                            if (ch >= lo && ch <= hi) matched = true;
-                            i += 3;
+                            if (ch >= lo && ch <= hi)
+                                {
+                                    matched = true;
+                                }
+
+                                i += 3;
                         }
                         else
                         {
-                            if (ch == lo) matched = true;
-                            i++;
+                            if (ch == lo)
+                                {
+                                    matched = true;
+                                }
+
+                                i++;
                         }
                     }
-                    if (matched == negate) return false;
-                    pi = end + 1;
+                    if (matched == negate)
+                        {
+                            return false;
+                        }
+
+                        pi = end + 1;
                     ti++;
                     break;
                 }
                 case '\\':
-                    if (pi + 1 < p.Length) pi++;
-                    if (ti >= t.Length || t[ti] != p[pi]) return false;
+                    if (pi + 1 < p.Length)
+                    {
+                        pi++;
+                    }
+
+                    if (ti >= t.Length || t[ti] != p[pi])
+                    {
+                        return false;
+                    }
+
                     pi++;
                     ti++;
                     break;
                 default:
-                    if (ti >= t.Length || t[ti] != c) return false;
+                    if (ti >= t.Length || t[ti] != c)
+                    {
+                        return false;
+                    }
+
                     pi++;
                     ti++;
                     break;

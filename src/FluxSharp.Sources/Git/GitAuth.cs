@@ -44,14 +44,32 @@ public sealed class GitAuth
     public static GitTransport TransportOf(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return GitTransport.Https;
-        if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) return GitTransport.Http;
-        if (url.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase)) return GitTransport.Ssh;
-        if (url.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return GitTransport.File;
+        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            return GitTransport.Https;
+        }
+
+        if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            return GitTransport.Http;
+        }
+
+        if (url.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase))
+        {
+            return GitTransport.Ssh;
+        }
+
+        if (url.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
+        {
+            return GitTransport.File;
+        }
         // scp-like syntax: user@host:path
         int colon = url.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && !url.Contains("://", StringComparison.Ordinal) && url.IndexOf('/', StringComparison.Ordinal) is var slash && (slash < 0 || slash > colon))
+        {
             return GitTransport.Ssh;
+        }
+
         throw new GitOperationException(GitErrorKind.InvalidInput,
             $"unsupported git URL '{GitSanitizer.RedactUrl(url)}': use an http://, https://, ssh:// or file:// URL");
     }
@@ -74,15 +92,24 @@ public sealed class GitAuth
                 var identity = Bytes("identity");
                 var knownHosts = Bytes("known_hosts");
                 if (identity is null)
-                    throw new GitOperationException(GitErrorKind.InvalidAuth,
+                    {
+                        throw new GitOperationException(GitErrorKind.InvalidAuth,
                         "invalid 'ssh' auth option: 'identity' is required: the secret must contain the private key under the 'identity' key for an SSH URL");
-                if (knownHosts is null)
-                    throw new GitOperationException(GitErrorKind.InvalidAuth,
+                    }
+
+                    if (knownHosts is null)
+                    {
+                        throw new GitOperationException(GitErrorKind.InvalidAuth,
                         "invalid 'ssh' auth option: 'known_hosts' is required: the secret must contain the server's host key(s) under the 'known_hosts' key for an SSH URL");
-                if (Str("bearerToken") is not null)
-                    throw new GitOperationException(GitErrorKind.InvalidAuth,
+                    }
+
+                    if (Str("bearerToken") is not null)
+                    {
+                        throw new GitOperationException(GitErrorKind.InvalidAuth,
                         "invalid 'ssh' auth option: 'bearerToken' is only supported for HTTP(S) URLs");
-                return new GitAuth
+                    }
+
+                    return new GitAuth
                 {
                     Transport = transport,
                     Identity = identity,
@@ -99,12 +126,18 @@ public sealed class GitAuth
                 var bearer = Str("bearerToken");
                 string scheme = transport == GitTransport.Https ? "https" : "http";
                 if (password is not null && username is null)
-                    throw new GitOperationException(GitErrorKind.InvalidAuth,
+                    {
+                        throw new GitOperationException(GitErrorKind.InvalidAuth,
                         $"invalid '{scheme}' auth option: 'password' requires 'username' to be set in the secret");
-                if (bearer is not null && (username is not null || password is not null))
-                    throw new GitOperationException(GitErrorKind.InvalidAuth,
+                    }
+
+                    if (bearer is not null && (username is not null || password is not null))
+                    {
+                        throw new GitOperationException(GitErrorKind.InvalidAuth,
                         $"invalid '{scheme}' auth option: 'bearerToken' cannot be combined with 'username'/'password': keep only one of them in the secret");
-                return new GitAuth
+                    }
+
+                    return new GitAuth
                 {
                     Transport = transport,
                     Username = username,
@@ -125,19 +158,50 @@ public sealed class GitAuth
     /// <summary>The values that must never appear in output (for the sanitizer).</summary>
     internal IEnumerable<string> SecretValues()
     {
-        if (!string.IsNullOrEmpty(Password)) yield return Password;
-        if (!string.IsNullOrEmpty(BearerToken)) yield return BearerToken;
+        if (!string.IsNullOrEmpty(Password))
+        {
+            yield return Password;
+        }
+
+        if (!string.IsNullOrEmpty(BearerToken))
+        {
+            yield return BearerToken;
+        }
     }
 
     public override string ToString()
     {
         var parts = new List<string> { $"transport={Transport}" };
-        if (Username is not null) parts.Add($"username={Username}");
-        if (Password is not null) parts.Add("password=<redacted>");
-        if (BearerToken is not null) parts.Add("bearerToken=<redacted>");
-        if (CaCert is not null) parts.Add("ca.crt=<set>");
-        if (Identity is not null) parts.Add("identity=<redacted>");
-        if (KnownHosts is not null) parts.Add("known_hosts=<set>");
+        if (Username is not null)
+        {
+            parts.Add($"username={Username}");
+        }
+
+        if (Password is not null)
+        {
+            parts.Add("password=<redacted>");
+        }
+
+        if (BearerToken is not null)
+        {
+            parts.Add("bearerToken=<redacted>");
+        }
+
+        if (CaCert is not null)
+        {
+            parts.Add("ca.crt=<set>");
+        }
+
+        if (Identity is not null)
+        {
+            parts.Add("identity=<redacted>");
+        }
+
+        if (KnownHosts is not null)
+        {
+            parts.Add("known_hosts=<set>");
+        }
+
         return $"GitAuth({string.Join(", ", parts)})";
     }
 }

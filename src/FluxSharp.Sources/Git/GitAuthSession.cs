@@ -43,7 +43,10 @@ internal sealed class GitAuthSession : IDisposable
         // Submodules over file:// are allowed only when the repository itself is local.
         config.Add(("protocol.file.allow", transport == GitTransport.File ? "always" : "user"));
 
-        if (auth is not null) _secrets.AddRange(auth.SecretValues());
+        if (auth is not null)
+        {
+            _secrets.AddRange(auth.SecretValues());
+        }
 
         bool needsTemp = auth is not null && (auth.CaCert is not null || auth.Identity is not null) || transport == GitTransport.Ssh;
         if (needsTemp)
@@ -52,7 +55,10 @@ internal sealed class GitAuthSession : IDisposable
             _tempDir = Path.Combine(root, "fluxsharp-git-" + Guid.NewGuid().ToString("N"));
             var dir = Directory.CreateDirectory(_tempDir);
             if (!OperatingSystem.IsWindows())
+            {
                 File.SetUnixFileMode(_tempDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             _ = dir;
         }
 
@@ -86,7 +92,11 @@ internal sealed class GitAuthSession : IDisposable
             if (auth?.Identity is not null)
             {
                 var key = auth.Identity;
-                if (key.Length > 0 && key[^1] != (byte)'\n') key = [.. key, (byte)'\n'];
+                if (key.Length > 0 && key[^1] != (byte)'\n')
+                {
+                    key = [.. key, (byte)'\n'];
+                }
+
                 ssh.Append(" -i ").Append(Quote(WriteSecretFile("identity", key)));
             }
             var knownHosts = auth?.KnownHosts ?? [];
@@ -96,7 +106,10 @@ internal sealed class GitAuthSession : IDisposable
                 // Encrypted key: OpenSSH asks SSH_ASKPASS for the passphrase; the script reads it from the environment.
                 var askpass = WriteSecretFile("askpass.sh", Encoding.UTF8.GetBytes("#!/bin/sh\nprintf '%s\\n' \"$FLUXSHARP_SSH_KEY_PASSPHRASE\"\n"));
                 if (!OperatingSystem.IsWindows())
+                {
                     File.SetUnixFileMode(askpass, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+                }
+
                 Environment["SSH_ASKPASS"] = askpass;
                 Environment["SSH_ASKPASS_REQUIRE"] = "force";
                 Environment["DISPLAY"] = ":0";
@@ -122,7 +135,10 @@ internal sealed class GitAuthSession : IDisposable
     private static string HttpScope(string url)
     {
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
             return $"{uri.Scheme}://{uri.Authority}/";
+        }
+
         return url;
     }
 
@@ -130,7 +146,11 @@ internal sealed class GitAuthSession : IDisposable
     {
         var path = Path.Combine(_tempDir!, name);
         var fso = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) fso.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!OperatingSystem.IsWindows())
+        {
+            fso.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         using (var fs = new FileStream(path, fso))
         {
             fs.Write(content);
@@ -142,7 +162,11 @@ internal sealed class GitAuthSession : IDisposable
 
     public void Dispose()
     {
-        if (_tempDir is null) return;
+        if (_tempDir is null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_tempDir, recursive: true);

@@ -62,14 +62,19 @@ public sealed partial class GitClient
         TimeSpan Left() => deadline - DateTimeOffset.UtcNow is var l && l > TimeSpan.Zero ? l : TimeSpan.FromMilliseconds(1);
 
         if (Directory.Exists(targetDir) && Directory.EnumerateFileSystemEntries(targetDir).Any())
+        {
             throw new GitOperationException(GitErrorKind.InvalidInput, $"checkout directory '{targetDir}' is not empty");
+        }
+
         Directory.CreateDirectory(targetDir);
 
         using var session = new GitAuthSession(url, auth, _options, timeout);
         await GitAsync(["init", "-q", targetDir], null, session, Left(), "git init", ct);
         await GitAsync(["remote", "add", "origin", url], targetDir, session, Left(), "git remote add", ct);
         if (sparse.Count > 0)
+        {
             await GitAsync(["sparse-checkout", "set", "--cone", "--", .. sparse], targetDir, session, Left(), "git sparse-checkout", ct);
+        }
 
         string? refName;
         string checkoutTarget;
@@ -182,8 +187,11 @@ public sealed partial class GitClient
                 var branch = reference.EffectiveBranch;
                 var refs = await LsRemoteAsync(url, [$"refs/heads/{branch}"], session, timeout, ct);
                 if (!refs.TryGetValue($"refs/heads/{branch}", out var sha))
-                    throw new GitOperationException(GitErrorKind.NotFound, $"branch '{branch}' not found in repository '{safeUrl}': check spec.ref.branch");
-                return (branch, sha);
+                    {
+                        throw new GitOperationException(GitErrorKind.NotFound, $"branch '{branch}' not found in repository '{safeUrl}': check spec.ref.branch");
+                    }
+
+                    return (branch, sha);
             }
             case GitReferenceKind.Tag:
             {
@@ -209,19 +217,30 @@ public sealed partial class GitClient
                 string? bestTag = null;
                 foreach (var key in refs.Keys)
                 {
-                    if (!key.StartsWith("refs/tags/", StringComparison.Ordinal) || key.EndsWith("^{}", StringComparison.Ordinal)) continue;
-                    var tag = key["refs/tags/".Length..];
-                    if (!TryParseTagVersion(tag, out var v) || !range.Contains(v)) continue;
-                    if (best is null || v.ComparePrecedenceTo(best) > 0 || (v.ComparePrecedenceTo(best) == 0 && string.CompareOrdinal(tag, bestTag) > 0))
+                    if (!key.StartsWith("refs/tags/", StringComparison.Ordinal) || key.EndsWith("^{}", StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
+                        var tag = key["refs/tags/".Length..];
+                    if (!TryParseTagVersion(tag, out var v) || !range.Contains(v))
+                        {
+                            continue;
+                        }
+
+                        if (best is null || v.ComparePrecedenceTo(best) > 0 || (v.ComparePrecedenceTo(best) == 0 && string.CompareOrdinal(tag, bestTag) > 0))
                     {
                         best = v;
                         bestTag = tag;
                     }
                 }
                 if (bestTag is null)
-                    throw new GitOperationException(GitErrorKind.NoMatchingTag,
+                    {
+                        throw new GitOperationException(GitErrorKind.NoMatchingTag,
                         $"no tag in repository '{safeUrl}' matches semver range '{reference.SemVer}': check spec.ref.semver");
-                return (bestTag, Peeled(refs, $"refs/tags/{bestTag}")!);
+                    }
+
+                    return (bestTag, Peeled(refs, $"refs/tags/{bestTag}")!);
             }
             default:
                 throw new InvalidOperationException("commit references are not resolved remotely");
@@ -243,8 +262,11 @@ public sealed partial class GitClient
         var text = range.Replace(",", " ", StringComparison.Ordinal).Trim();
         bool prerelease = PrereleaseInRange().IsMatch(text);
         if (text.Length == 0 || !SemVersionRange.TryParseNpm(text, includeAllPrerelease: prerelease, out var parsed))
+        {
             throw new GitOperationException(GitErrorKind.InvalidSemVer,
                 $"invalid semver range '{range}' in spec.ref.semver: use a range such as '>=1.0.0 <2.0.0', '^1.2', '~1.2.3' or '1.x'");
+        }
+
         return parsed;
     }
 
@@ -268,7 +290,11 @@ public sealed partial class GitClient
         foreach (var line in result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab <= 0) continue;
+            if (tab <= 0)
+            {
+                continue;
+            }
+
             refs[line[(tab + 1)..].Trim()] = line[..tab].Trim();
         }
         return refs;
@@ -277,12 +303,19 @@ public sealed partial class GitClient
     private async Task FetchAsync(string dir, GitAuthSession session, TimeSpan timeout, IReadOnlyList<string> args, string what, string url, CancellationToken ct)
     {
         var result = await TryGitAsync(["fetch", "-q", "--no-tags", .. args], dir, session, timeout, ct);
-        if (result.ExitCode == 0) return;
+        if (result.ExitCode == 0)
+        {
+            return;
+        }
+
         ThrowIfTransportError(result, "git fetch", url);
         var kind = GitErrorClassifier.Classify(result.StdErr);
         if (kind == GitErrorKind.NotFound)
+        {
             throw new GitOperationException(GitErrorKind.NotFound,
                 $"{what} not found in repository '{GitSanitizer.RedactUrl(url)}': check spec.ref ({Trim(result.StdErr)})");
+        }
+
         throw Failure(result, "git fetch", url);
     }
 
@@ -292,11 +325,15 @@ public sealed partial class GitClient
         var kind = GitErrorClassifier.Classify(result.StdErr);
         if (kind is GitErrorKind.AuthenticationFailed or GitErrorKind.HostKeyVerificationFailed or GitErrorKind.TlsVerificationFailed
             or GitErrorKind.Unreachable or GitErrorKind.NotAGitRepository)
+        {
             throw Failure(result, operation, url);
+        }
         // A missing repository (as opposed to a missing ref) reads "repository ... not found".
         if (kind == GitErrorKind.NotFound && result.StdErr.Contains("repository", StringComparison.OrdinalIgnoreCase)
             && !result.StdErr.Contains("remote ref", StringComparison.OrdinalIgnoreCase))
+        {
             throw Failure(result, operation, url);
+        }
     }
 
     private static GitOperationException Failure(GitRunResult result, string operation, string url)
@@ -338,9 +375,15 @@ public sealed partial class GitClient
         ArgumentNullException.ThrowIfNull(request);
         var url = request.Url?.Trim() ?? string.Empty;
         if (url.Length == 0)
+        {
             throw new GitOperationException(GitErrorKind.InvalidInput, "spec.url is empty");
+        }
+
         if (url.StartsWith('-'))
+        {
             throw new GitOperationException(GitErrorKind.InvalidInput, $"invalid git URL '{GitSanitizer.RedactUrl(url)}'");
+        }
+
         var transport = GitAuth.TransportOf(url);
         var auth = request.Auth;
         // Credentials embedded in an HTTP(S) URL become basic auth, so they never reach argv.
@@ -360,37 +403,67 @@ public sealed partial class GitClient
             url = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.AbsoluteUri;
         }
         if (auth is not null && auth.Transport != transport && !(auth.Transport is GitTransport.Http or GitTransport.Https && transport is GitTransport.Http or GitTransport.Https))
+        {
             auth = null;
+        }
+
         if (transport == GitTransport.Ssh && (auth?.Identity is null || auth.KnownHosts is null))
+        {
             throw new GitOperationException(GitErrorKind.InvalidAuth,
                 $"SSH URL '{GitSanitizer.RedactUrl(url)}' needs spec.secretRef with 'identity' and 'known_hosts'");
+        }
+
         return (url, auth);
     }
 
     private static void ValidateReference(GitReference reference)
     {
         if (reference.Kind == GitReferenceKind.Commit && !FullSha().IsMatch(reference.Commit!.ToLowerInvariant()))
+        {
             throw new GitOperationException(GitErrorKind.InvalidInput,
                 $"spec.ref.commit '{reference.Commit}' is not a full commit SHA (40 hexadecimal characters)");
-        if (reference.Kind == GitReferenceKind.SemVer) ParseRange(reference.SemVer!);
+        }
+
+        if (reference.Kind == GitReferenceKind.SemVer)
+        {
+            ParseRange(reference.SemVer!);
+        }
+
         foreach (var value in new[] { reference.Branch, reference.Tag, reference.Name })
         {
             if (value is not null && (value.StartsWith('-') || value.Contains("..", StringComparison.Ordinal) || value.Any(c => char.IsControl(c) || c is ' ' or '~' or '^' or ':' or '?' or '*' or '[' or '\\')))
+            {
                 throw new GitOperationException(GitErrorKind.InvalidInput, $"'{value}' in spec.ref is not a valid git reference name");
+            }
         }
     }
 
     private static List<string> NormalizeSparse(IReadOnlyList<string>? dirs)
     {
         var result = new List<string>();
-        if (dirs is null) return result;
+        if (dirs is null)
+        {
+            return result;
+        }
+
         foreach (var d in dirs)
         {
             var p = d.Replace('\\', '/').Trim().Trim('/');
-            if (p.StartsWith("./", StringComparison.Ordinal)) p = p[2..];
-            if (p.Length == 0 || p == ".") return []; // the root means everything
+            if (p.StartsWith("./", StringComparison.Ordinal))
+            {
+                p = p[2..];
+            }
+
+            if (p.Length == 0 || p == ".")
+            {
+                return []; // the root means everything
+            }
+
             if (p.Split('/').Any(s => s is ".." or "") || p.StartsWith('-'))
+            {
                 throw new GitOperationException(GitErrorKind.InvalidInput, $"spec.sparseCheckout entry '{d}' must be a directory inside the repository");
+            }
+
             result.Add(p);
         }
         return result;
@@ -400,7 +473,11 @@ public sealed partial class GitClient
 
     private static long DirectorySize(string dir, bool skipGit)
     {
-        if (!Directory.Exists(dir)) return 0;
+        if (!Directory.Exists(dir))
+        {
+            return 0;
+        }
+
         long total = 0;
         var stack = new Stack<string>();
         stack.Push(dir);
@@ -409,10 +486,18 @@ public sealed partial class GitClient
             var current = stack.Pop();
             foreach (var entry in new DirectoryInfo(current).EnumerateFileSystemInfos())
             {
-                if (entry.LinkTarget is not null) continue;
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
                 if (entry is DirectoryInfo sub)
                 {
-                    if (skipGit && current == dir && sub.Name == ".git") continue;
+                    if (skipGit && current == dir && sub.Name == ".git")
+                    {
+                        continue;
+                    }
+
                     stack.Push(sub.FullName);
                 }
                 else if (entry is FileInfo f)

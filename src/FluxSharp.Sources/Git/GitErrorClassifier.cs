@@ -19,7 +19,10 @@ internal static class GitErrorClassifier
         {
             foreach (var n in needles)
             {
-                if (stderr.Contains(n, StringComparison.OrdinalIgnoreCase)) return kind;
+                if (stderr.Contains(n, StringComparison.OrdinalIgnoreCase))
+                {
+                    return kind;
+                }
             }
         }
         return GitErrorKind.Other;

@@ -29,7 +29,9 @@ public static partial class GitSanitizer
             foreach (var secret in secrets)
             {
                 if (!string.IsNullOrEmpty(secret) && secret.Length >= 3)
+                {
                     s = s.Replace(secret, "<redacted>", StringComparison.Ordinal);
+                }
             }
         }
         return s;

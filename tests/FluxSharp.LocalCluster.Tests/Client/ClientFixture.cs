@@ -36,7 +36,7 @@ internal static class Eventually
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
         {
-            var value = await probe().ConfigureAwait(false);
+            var value = await probe();
             if (value is not null)
             {
                 return value;
@@ -47,12 +47,12 @@ internal static class Eventually
                 throw new TimeoutException($"timed out waiting for {what}");
             }
 
-            await Task.Delay(20).ConfigureAwait(false);
+            await Task.Delay(20);
         }
     }
 
     public static async Task TrueAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null) =>
-        await GetAsync<object>(async () => await probe().ConfigureAwait(false) ? new object() : null, what, timeout).ConfigureAwait(false);
+        await GetAsync<object>(async () => await probe() ? new object() : null, what, timeout);
 
     /// <summary>Waits until a get answers 404.</summary>
     public static Task GoneAsync(Func<Task> get, string what, TimeSpan? timeout = null) =>
@@ -61,7 +61,7 @@ internal static class Eventually
             {
                 try
                 {
-                    await get().ConfigureAwait(false);
+                    await get();
                     return false;
                 }
                 catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
@@ -78,7 +78,7 @@ internal static class ApiError
     /// <summary>Runs a call that must fail; returns the status code and the Status body.</summary>
     public static async Task<(HttpStatusCode Code, V1Status Status)> CatchAsync(Func<Task> call)
     {
-        var e = await Assert.ThrowsAsync<HttpOperationException>(call).ConfigureAwait(false);
+        var e = await Assert.ThrowsAsync<HttpOperationException>(call);
         var status = KubernetesJson.Deserialize<V1Status>(e.Response.Content);
         Assert.Equal("Status", status.Kind);
         Assert.Equal("Failure", status.Status);

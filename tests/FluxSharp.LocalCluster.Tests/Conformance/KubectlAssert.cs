@@ -12,16 +12,16 @@ internal static class KubectlAssert
 
     /// <summary>Runs kubectl and fails the test (with kubectl's output) when it does not exit 0.</summary>
     public static async Task<string> OkAsync(this Kubectl kubectl, params string[] args) =>
-        (await kubectl.RunAsync(args).ConfigureAwait(false)).EnsureSuccess().Stdout;
+        (await kubectl.RunAsync(args)).EnsureSuccess().Stdout;
 
     /// <summary>Runs kubectl with stdin (a manifest for `-f -`) and fails the test when it does not exit 0.</summary>
     public static async Task<string> OkWithInputAsync(this Kubectl kubectl, string stdin, params string[] args) =>
-        (await kubectl.RunAsync(args, stdin).ConfigureAwait(false)).EnsureSuccess().Stdout;
+        (await kubectl.RunAsync(args, stdin)).EnsureSuccess().Stdout;
 
     /// <summary>Runs kubectl expecting failure; returns the result so the caller can check the message.</summary>
     public static async Task<KubectlResult> FailsAsync(this Kubectl kubectl, string? stdin, params string[] args)
     {
-        var result = await kubectl.RunAsync(args, stdin).ConfigureAwait(false);
+        var result = await kubectl.RunAsync(args, stdin);
         Assert.True(result.ExitCode != 0, $"`{result.CommandLine}` was expected to fail but exited 0\nstdout: {result.Stdout}");
         return result;
     }
@@ -29,14 +29,14 @@ internal static class KubectlAssert
     /// <summary>`kubectl get ... -o json` parsed.</summary>
     public static async Task<JsonObject> GetJsonAsync(this Kubectl kubectl, params string[] args)
     {
-        var stdout = await kubectl.OkAsync([.. args, "-o", "json"]).ConfigureAwait(false);
+        var stdout = await kubectl.OkAsync([.. args, "-o", "json"]);
         return JsonNode.Parse(stdout)!.AsObject();
     }
 
     /// <summary>True when `kubectl get` finds the object (exit 0), false when it reports NotFound.</summary>
     public static async Task<bool> ExistsAsync(this Kubectl kubectl, params string[] args)
     {
-        var result = await kubectl.RunAsync([.. args, "-o", "name"]).ConfigureAwait(false);
+        var result = await kubectl.RunAsync([.. args, "-o", "name"]);
         if (result.Success)
         {
             return true;
@@ -63,7 +63,7 @@ internal static class KubectlAssert
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (await condition().ConfigureAwait(false))
+            if (await condition())
             {
                 return;
             }
@@ -73,7 +73,7 @@ internal static class KubectlAssert
                 Assert.Fail($"not within {Deadline.TotalSeconds}s: {what}");
             }
 
-            await Task.Delay(50).ConfigureAwait(false);
+            await Task.Delay(50);
         }
     }
 

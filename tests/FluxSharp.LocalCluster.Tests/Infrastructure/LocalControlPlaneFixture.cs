@@ -12,7 +12,7 @@ public class LocalControlPlaneFixture : ClusterFixture
 
     public override async Task InitializeAsync()
     {
-        await base.InitializeAsync().ConfigureAwait(false);
+        await base.InitializeAsync();
         Kubectl = new Kubectl(KubeconfigPath, Path.Combine(Directory, "kube-cache"));
     }
 }

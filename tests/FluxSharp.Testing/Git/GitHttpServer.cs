@@ -63,7 +63,10 @@ public sealed class GitHttpServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
             k.Listen(IPAddress.Loopback, 0, listen =>
             {
-                if (options.Certificate is not null) listen.UseHttps(options.Certificate);
+                if (options.Certificate is not null)
+                {
+                    listen.UseHttps(options.Certificate);
+                }
             });
         });
         var app = builder.Build();
@@ -79,7 +82,11 @@ public sealed class GitHttpServer : IAsyncDisposable
     private bool Authorized(HttpContext ctx, out string? user)
     {
         user = null;
-        if (Options.Username is null && Options.BearerToken is null) return true;
+        if (Options.Username is null && Options.BearerToken is null)
+        {
+            return true;
+        }
+
         var header = ctx.Request.Headers.Authorization.ToString();
         if (Options.BearerToken is not null && header == "Bearer " + Options.BearerToken)
         {
@@ -114,7 +121,9 @@ public sealed class GitHttpServer : IAsyncDisposable
             return;
         }
         if (ctx.Request.Method == "POST" && ctx.Request.Path.Value?.EndsWith("/git-upload-pack", StringComparison.Ordinal) == true)
+        {
             Interlocked.Increment(ref _uploadPacks);
+        }
 
         var psi = new ProcessStartInfo("git")
         {
@@ -135,13 +144,28 @@ public sealed class GitHttpServer : IAsyncDisposable
         env["PATH_INFO"] = Uri.UnescapeDataString(ctx.Request.Path.Value ?? "/");
         env["QUERY_STRING"] = ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : string.Empty;
         env["CONTENT_TYPE"] = ctx.Request.ContentType ?? string.Empty;
-        if (ctx.Request.ContentLength is long len) env["CONTENT_LENGTH"] = len.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (ctx.Request.ContentLength is long len)
+        {
+            env["CONTENT_LENGTH"] = len.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         env["REMOTE_ADDR"] = ctx.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-        if (user is not null) env["REMOTE_USER"] = user;
+        if (user is not null)
+        {
+            env["REMOTE_USER"] = user;
+        }
+
         var encoding = ctx.Request.Headers.ContentEncoding.ToString();
-        if (encoding.Length > 0) env["HTTP_CONTENT_ENCODING"] = encoding;
+        if (encoding.Length > 0)
+        {
+            env["HTTP_CONTENT_ENCODING"] = encoding;
+        }
+
         var protocol = ctx.Request.Headers["Git-Protocol"].ToString();
-        if (protocol.Length > 0) env["GIT_PROTOCOL"] = protocol;
+        if (protocol.Length > 0)
+        {
+            env["GIT_PROTOCOL"] = protocol;
+        }
 
         using var process = Process.Start(psi)!;
         var ct = ctx.RequestAborted;
@@ -164,23 +188,42 @@ public sealed class GitHttpServer : IAsyncDisposable
         while (true)
         {
             int n = await stdout.ReadAsync(one, ct);
-            if (n == 0) break;
+            if (n == 0)
+            {
+                break;
+            }
+
             headerBytes.Add(one[0]);
             int c = headerBytes.Count;
-            if (c >= 2 && headerBytes[c - 1] == '\n' && headerBytes[c - 2] == '\n') break;
-            if (c >= 4 && headerBytes[c - 1] == '\n' && headerBytes[c - 2] == '\r' && headerBytes[c - 3] == '\n' && headerBytes[c - 4] == '\r') break;
+            if (c >= 2 && headerBytes[c - 1] == '\n' && headerBytes[c - 2] == '\n')
+            {
+                break;
+            }
+
+            if (c >= 4 && headerBytes[c - 1] == '\n' && headerBytes[c - 2] == '\r' && headerBytes[c - 3] == '\n' && headerBytes[c - 4] == '\r')
+            {
+                break;
+            }
         }
         foreach (var line in Encoding.ASCII.GetString([.. headerBytes]).Split('\n'))
         {
             var l = line.TrimEnd('\r');
             int colon = l.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0) continue;
+            if (colon <= 0)
+            {
+                continue;
+            }
+
             var name = l[..colon].Trim();
             var value = l[(colon + 1)..].Trim();
             if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
+            {
                 ctx.Response.StatusCode = int.Parse(value.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
             else
+            {
                 ctx.Response.Headers[name] = value;
+            }
         }
         await stdout.CopyToAsync(ctx.Response.Body, ct);
         try

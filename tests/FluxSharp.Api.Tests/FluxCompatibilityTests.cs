@@ -5,8 +5,9 @@ using FluxSharp.Api.Tests.Infrastructure;
 namespace FluxSharp.Api.Tests;
 
 /// <summary>
-/// Our generated CRDs against Flux's own (../shared/reference/flux-crds): every field path Flux has must exist
-/// in ours with the same type, and carry the same defaults and validations. Fields we add are allowed.
+/// Our generated CRDs against Flux's own, as the committed facts file says them (Reference/flux-crd-facts.json,
+/// extracted from Flux's CRDs by scripts/extract-flux-crd-facts.py): every field path Flux has must exist in ours
+/// with the same type, and carry the same defaults and validations. Fields we add are allowed.
 /// </summary>
 public class FluxCompatibilityTests
 {
@@ -49,7 +50,7 @@ public class FluxCompatibilityTests
     public void GroupVersionNamesScopeAndColumnsMatchFlux(string kind)
     {
         var type = KindType(kind);
-        var flux = FluxReference.CrdFor(type);
+        var flux = FluxReference.For(type);
         var ours = CrdGenerator.Generate(type);
         var problems = new List<string>();
 
@@ -61,34 +62,35 @@ public class FluxCompatibilityTests
             }
         }
 
-        Same("metadata.name", flux["metadata"]?["name"], ours["metadata"]?["name"]);
-        Same("spec.group", flux["spec"]?["group"], ours["spec"]?["group"]);
-        Same("spec.scope", flux["spec"]?["scope"], ours["spec"]?["scope"]);
+        Same("metadata.name", JsonValue.Create(flux.Name), ours["metadata"]?["name"]);
+        Same("spec.group", flux.Facts["group"], ours["spec"]?["group"]);
+        Same("spec.scope", flux.Facts["scope"], ours["spec"]?["scope"]);
         foreach (var name in new[] { "kind", "listKind", "plural", "singular", "shortNames", "categories" })
         {
-            Same($"spec.names.{name}", flux["spec"]?["names"]?[name], ours["spec"]?["names"]?[name]);
+            Same($"spec.names.{name}", flux.Names[name], ours["spec"]?["names"]?[name]);
         }
 
-        var fluxVersions = flux["spec"]!["versions"]!.AsArray();
-        var served = fluxVersions.Single(v => v?["storage"]?.GetValue<bool>() == true)!;
+        var (servedName, served) = flux.StorageVersion;
         var version = ours["spec"]!["versions"]!.AsArray().Single()!;
-        foreach (var name in new[] { "name", "served", "storage", "subresources", "additionalPrinterColumns" })
+        Same($"spec.versions[{servedName}].name", JsonValue.Create(servedName), version["name"]);
+        foreach (var name in new[] { "served", "storage", "subresources", "additionalPrinterColumns" })
         {
-            Same($"spec.versions[{served["name"]}].{name}", served[name], version[name]);
+            Same($"spec.versions[{servedName}].{name}", served[name], version[name]);
         }
 
         Same("metadata.annotations[kustomize.toolkit.fluxcd.io/substitute]",
-            flux["metadata"]?["annotations"]?[FluxAnnotations.Substitute], ours["metadata"]?["annotations"]?[FluxAnnotations.Substitute]);
+            flux.Annotations[FluxAnnotations.Substitute], ours["metadata"]?["annotations"]?[FluxAnnotations.Substitute]);
 
-        Assert.True(problems.Count == 0, $"{kind} CRD differs from Flux's ({FluxReference.PathFor(type)}):\n  " + string.Join("\n  ", problems));
+        Assert.True(problems.Count == 0, $"{kind} CRD differs from Flux's {flux}:\n  " + string.Join("\n  ", problems));
     }
 
     private static void AssertKeywordsMatch(string kind, string[] keywords, bool reportMissing)
     {
         var type = KindType(kind);
-        var fluxPaths = SchemaPaths.Flatten(FluxReference.Schema(FluxReference.CrdFor(type)));
-        var ourPaths = SchemaPaths.Flatten(FluxReference.Schema(CrdGenerator.Generate(type)));
-        Assert.True(fluxPaths.Count > 20, $"{kind}: only {fluxPaths.Count} field paths read from Flux's CRD; is the reference file right?");
+        var reference = FluxReference.For(type);
+        var fluxPaths = reference.Fields(reference.StorageVersion.Name);
+        var ourPaths = SchemaPaths.Flatten(OurSchema(CrdGenerator.Generate(type)));
+        Assert.True(fluxPaths.Count > 20, $"{kind}: only {fluxPaths.Count} field paths read from {reference}; is the facts file right?");
         var missing = new List<string>();
         var mismatched = new List<string>();
         foreach (var (path, flux) in fluxPaths)
@@ -119,12 +121,14 @@ public class FluxCompatibilityTests
 
         Assert.True(
             missing.Count == 0 && mismatched.Count == 0,
-            $"{kind}: {missing.Count} Flux field(s) missing, {mismatched.Count} mismatch(es) against {FluxReference.PathFor(type)}"
+            $"{kind}: {missing.Count} Flux field(s) missing, {mismatched.Count} mismatch(es) against {reference}"
             + (missing.Count > 0 ? "\nmissing:\n  " + string.Join("\n  ", missing) : string.Empty)
             + (mismatched.Count > 0 ? "\nmismatched:\n  " + string.Join("\n  ", mismatched) : string.Empty));
     }
 
     private static Type KindType(string kind) => FluxApi.Kinds.Single(k => k.Name == kind);
+
+    private static JsonObject OurSchema(JsonObject crd) => (JsonObject)crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
 
     private static string Display(string path) => path.Length == 0 ? "(root)" : path;
 

@@ -1,6 +1,6 @@
 namespace FluxSharp.Api.Tests.Infrastructure;
 
-/// <summary>Locations in the repository and next to it, found from the test's base directory.</summary>
+/// <summary>Locations in the repository, found from the test's base directory.</summary>
 internal static class RepoPaths
 {
     /// <summary>The directory holding FluxSharp.slnx.</summary>
@@ -9,11 +9,8 @@ internal static class RepoPaths
     /// <summary>Where the generated CRDs are committed.</summary>
     public static string CrdDirectory => Path.Combine(Root, "config", "crd");
 
-    /// <summary>
-    /// Flux's own CRDs: ../shared/reference/flux-crds from the repository root (for a git worktree below the
-    /// main checkout's parent, the nearest ancestor holding shared/reference/flux-crds).
-    /// </summary>
-    public static string FluxCrdDirectory { get; } = FindFluxCrds();
+    /// <summary>What Flux's own CRDs say, extracted by scripts/extract-flux-crd-facts.py and committed.</summary>
+    public static string FluxCrdFacts => Path.Combine(Root, "tests", "FluxSharp.Api.Tests", "Reference", "flux-crd-facts.json");
 
     private static string FindRoot()
     {
@@ -26,19 +23,5 @@ internal static class RepoPaths
         }
 
         throw new InvalidOperationException($"FluxSharp.slnx not found above {AppContext.BaseDirectory}");
-    }
-
-    private static string FindFluxCrds()
-    {
-        for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference", "flux-crds");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"Flux's reference CRDs not found: expected ../shared/reference/flux-crds next to {Root}");
     }
 }

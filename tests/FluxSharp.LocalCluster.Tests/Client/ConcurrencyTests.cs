@@ -43,6 +43,38 @@ public sealed class ConcurrencyTests(NoSimulatorFixture fx) : IClassFixture<NoSi
             new V1Patch($"{{\"metadata\":{{\"resourceVersion\":\"{created.Metadata.ResourceVersion}\"}},\"data\":{{\"a\":\"2\"}}}}", V1Patch.PatchType.MergePatch), "cm", ns));
         Assert.Equal(HttpStatusCode.Conflict, code);
         Assert.Equal("Conflict", status.Reason);
+        var stored = await Client.CoreV1.ReadNamespacedConfigMapAsync("cm", ns);
+        Assert.Equal("1", stored.Data["a"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_replaces_from_one_read_leave_exactly_one_winner_stored()
+    {
+        var ns = await fx.NewClientNamespaceAsync();
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm" }, Data = new Dictionary<string, string> { ["writer"] = "none" } }, ns);
+        var read = await Client.CoreV1.ReadNamespacedConfigMapAsync("cm", ns);
+
+        var writers = Enumerable.Range(0, 8).Select(async i =>
+        {
+            var mine = new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm", ResourceVersion = read.Metadata.ResourceVersion }, Data = new Dictionary<string, string> { ["writer"] = $"w{i}" } };
+            try
+            {
+                var written = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(mine, "cm", ns);
+                return (Writer: $"w{i}", Written: written, Conflict: false);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return (Writer: $"w{i}", Written: (V1ConfigMap?)null, Conflict: true);
+            }
+        });
+        var results = await Task.WhenAll(writers);
+
+        var winner = Assert.Single(results, r => !r.Conflict);
+        Assert.Equal(7, results.Count(r => r.Conflict));
+        var stored = await Client.CoreV1.ReadNamespacedConfigMapAsync("cm", ns);
+        Assert.Equal(winner.Writer, stored.Data["writer"]);
+        Assert.Equal(winner.Written!.Metadata.ResourceVersion, stored.Metadata.ResourceVersion);
+        Assert.NotEqual(read.Metadata.ResourceVersion, stored.Metadata.ResourceVersion);
     }
 
     [Fact]
@@ -65,6 +97,12 @@ public sealed class ConcurrencyTests(NoSimulatorFixture fx) : IClassFixture<NoSi
         // A no-op spec write does not bump it either.
         var same = await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"spec\":{\"replicas\":4}}", V1Patch.PatchType.MergePatch), "gen", ns);
         Assert.Equal(2, same.Metadata.Generation);
+
+        var stored = await Client.AppsV1.ReadNamespacedDeploymentAsync("gen", ns);
+        Assert.Equal(2, stored.Metadata.Generation);
+        Assert.Equal(4, stored.Spec.Replicas);
+        Assert.Equal("yes", stored.Metadata.Labels["extra"]);
+        Assert.Contains(stored.Status.Conditions, c => c.Type == "Custom" && c.Status == "True");
     }
 
     [Fact]
@@ -88,6 +126,12 @@ public sealed class ConcurrencyTests(NoSimulatorFixture fx) : IClassFixture<NoSi
         Assert.Equal(5, afterMain.Spec.Replicas);
         Assert.Equal(7, afterMain.Status.Replicas);
         Assert.Equal(2, afterMain.Metadata.Generation);
+
+        var stored = await Client.AppsV1.ReadNamespacedDeploymentAsync("split", ns);
+        Assert.Equal(5, stored.Spec.Replicas);
+        Assert.Equal(7, stored.Status.Replicas);
+        Assert.Equal(42, stored.Status.ObservedGeneration);
+        Assert.Equal(2, stored.Metadata.Generation);
     }
 
     [Fact]
@@ -98,5 +142,7 @@ public sealed class ConcurrencyTests(NoSimulatorFixture fx) : IClassFixture<NoSi
         d.Status = new V1DeploymentStatus { Replicas = 99 };
         var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(d, ns);
         Assert.NotEqual(99, created.Status?.Replicas);
+        var stored = await Client.AppsV1.ReadNamespacedDeploymentAsync("withstatus", ns);
+        Assert.NotEqual(99, stored.Status?.Replicas);
     }
 }

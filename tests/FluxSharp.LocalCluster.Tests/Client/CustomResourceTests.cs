@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxSharp.LocalCluster.Tests.Infrastructure;
 using k8s;
 using k8s.Models;
 
@@ -9,7 +10,7 @@ namespace FluxSharp.LocalCluster.Tests.Client;
 /// <summary>CRDs installed through the API, and custom objects through CustomObjectsOperations.</summary>
 public sealed class CustomResourceTests(ClientFixture fx) : IClassFixture<ClientFixture>
 {
-    private const string FluxCrdPath = "/work/shared/reference/flux-crds/source.toolkit.fluxcd.io_gitrepositories.yaml";
+    private static readonly string FluxCrdPath = RepoFiles.GitRepositoryCrdPath;
     private const string SourceGroup = "source.toolkit.fluxcd.io";
     private static readonly SemaphoreSlim CrdLock = new(1, 1);
 

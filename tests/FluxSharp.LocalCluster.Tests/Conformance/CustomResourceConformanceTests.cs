@@ -3,10 +3,13 @@ using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Conformance;
 
-/// <summary>Flux's GitRepository CRD through kubectl: establishment, printer columns, schema validation, strict fields.</summary>
+/// <summary>
+/// The GitRepository CRD (as FluxSharp generates it into config/crd/, with Flux's schema) through kubectl:
+/// establishment, printer columns, schema validation, strict fields.
+/// </summary>
 public sealed class CustomResourceConformanceTests(LocalControlPlaneFixture fixture) : IClassFixture<LocalControlPlaneFixture>, IAsyncLifetime
 {
-    private const string CrdFile = "/work/shared/reference/flux-crds/source.toolkit.fluxcd.io_gitrepositories.yaml";
+    private static readonly string CrdFile = RepoFiles.GitRepositoryCrdPath;
 
     private Kubectl Kubectl => fixture.Kubectl;
 
@@ -82,7 +85,7 @@ public sealed class CustomResourceConformanceTests(LocalControlPlaneFixture fixt
 
         Assert.Contains("The GitRepository \"bad\" is invalid: ", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("spec.provider: Unsupported value: \"nope\": supported values: \"generic\", \"aws\", \"azure\", \"github\"", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("spec.url: Invalid value: \"ftp://example.com/repo\": spec.url in body should match '^(http|https|ssh)://.*$'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.url: Invalid value: \"ftp://example.com/repo\": spec.url in body should match '^(http|https|ssh|file)://.*$'", result.Stderr, StringComparison.Ordinal);
         Assert.False(await Kubectl.ExistsAsync("get", "gitrepository", "bad", "-n", ns));
 
         var missing = await Kubectl.FailsAsync(GitRepository(ns, "incomplete", "  url: https://example.com/repo"), "create", "-f", "-");

@@ -4,17 +4,18 @@ using FluxSharp.Testing;
 
 namespace FluxSharp.LocalCluster.Tests.Conformance;
 
-/// <summary>kubectl version / api-resources / api-versions, and a smoke run with older and newer kubectl releases.</summary>
+/// <summary>
+/// kubectl version / api-resources / api-versions, and a smoke run with every kubectl release from 1.27 to 1.35
+/// (scripts/install-tools.sh installs them; before 1.29 kubectl reads only the protobuf OpenAPI v2).
+/// </summary>
 public sealed class DiscoveryConformanceTests(LocalControlPlaneFixture fixture) : IClassFixture<LocalControlPlaneFixture>
 {
-    private const string OtherKubectls = "/usr/lib/google-cloud-sdk/bin";
-
     private Kubectl Kubectl => fixture.Kubectl;
 
     public static TheoryData<string> OtherVersions()
     {
         var data = new TheoryData<string>();
-        foreach (var v in new[] { "1.27", "1.28", "1.30", "1.33" })
+        foreach (var v in TestTools.KubectlReleases)
         {
             data.Add(v);
         }
@@ -67,8 +68,7 @@ public sealed class DiscoveryConformanceTests(LocalControlPlaneFixture fixture) 
     [MemberData(nameof(OtherVersions))]
     public async Task OtherKubectlReleasesApplyGetAndDelete(string version)
     {
-        var executable = Path.Combine(OtherKubectls, "kubectl." + version);
-        Assert.True(File.Exists(executable), $"{executable} is missing");
+        var executable = TestTools.Kubectl(version);
         var kubectl = new Kubectl(fixture.KubeconfigPath, Path.Combine(fixture.Directory, "cache-" + version), executable);
         var ns = await fixture.NewNamespaceAsync("v" + version.Replace(".", string.Empty, StringComparison.Ordinal));
         var manifest = $$"""

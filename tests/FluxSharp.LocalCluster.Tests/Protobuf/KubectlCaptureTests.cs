@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Protobuf;
 
@@ -73,7 +72,6 @@ public class KubectlCaptureTests
         }
     }
 
-    /// <summary>The fixtures live next to this source file; the test project does not copy them to its output.</summary>
-    private static string FixturesDirectory([CallerFilePath] string sourceFile = "") =>
-        Path.Combine(Path.GetDirectoryName(sourceFile)!, "Fixtures");
+    /// <summary>The fixtures, copied beside the test binary by the project file.</summary>
+    private static string FixturesDirectory() => Path.Combine(AppContext.BaseDirectory, "Protobuf", "Fixtures");
 }

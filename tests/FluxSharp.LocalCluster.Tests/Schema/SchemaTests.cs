@@ -2,16 +2,15 @@ using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Resources;
 using FluxSharp.LocalCluster.Schema;
 using FluxSharp.LocalCluster.Serialization;
+using FluxSharp.LocalCluster.Tests.Infrastructure;
 
 namespace FluxSharp.LocalCluster.Tests.Schema;
 
 public class SchemaTests
 {
-    private const string CrdPath = "/work/shared/reference/flux-crds/source.toolkit.fluxcd.io_gitrepositories.yaml";
-
     private static TypeSchema GitRepositoryV1()
     {
-        var crd = (JsonObject)YamlJson.Parse(File.ReadAllText(CrdPath))!;
+        var crd = (JsonObject)YamlJson.Parse(File.ReadAllText(RepoFiles.GitRepositoryCrdPath))!;
         var version = crd["spec"]!["versions"]!.AsArray().OfType<JsonObject>().First(v => (string?)v["name"] == "v1");
         return CrdSchemas.FromOpenApiV3((JsonObject)version["schema"]!["openAPIV3Schema"]!);
     }
@@ -65,11 +64,56 @@ public class SchemaTests
         // Flux's conditions carry no x-kubernetes-list-type, so they are atomic lists.
         Assert.Equal(ListType.Atomic, schema.Field("status")!.Field("conditions")!.ListType);
         Assert.Equal(SchemaType.Object, schema.Field("status")!.Field("conditions")!.Items!.Type);
-        var receiver = (JsonObject)YamlJson.Parse(File.ReadAllText("/work/shared/reference/flux-crds/notification.toolkit.fluxcd.io_receivers.yaml"))!;
-        var receiverSchema = CrdSchemas.FromOpenApiV3((JsonObject)receiver["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!);
-        Assert.Contains(Walk(receiverSchema), s => s.ListType == ListType.Map && s.ListMapKeys.Count > 0);
         Assert.Equal("V1ObjectMeta", schema.Field("metadata")!.ModelName);
         Assert.Null(spec.Field("nope"));
+    }
+
+    [Fact]
+    public void CrdListWithMapKeysIsParsedAsListMap()
+    {
+        // As in Flux's Receiver (spec.oidcProviders keyed by issuerURL) and Kubernetes' own keyed lists (containers, ports).
+        var crd = (JsonObject)YamlJson.Parse("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: hooks.example.com}
+            spec:
+              group: example.com
+              names: {kind: Hook, plural: hooks}
+              scope: Namespaced
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          targets:
+                            type: array
+                            x-kubernetes-list-type: map
+                            x-kubernetes-list-map-keys: [kind, name]
+                            items:
+                              type: object
+                              required: [kind, name]
+                              properties:
+                                kind: {type: string}
+                                name: {type: string}
+                                namespace: {type: string}
+                          events:
+                            type: array
+                            x-kubernetes-list-type: set
+                            items: {type: string}
+            """)!;
+        var schema = CrdSchemas.FromOpenApiV3((JsonObject)crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!);
+        Assert.Contains(Walk(schema), s => s.ListType == ListType.Map && s.ListMapKeys.Count > 0);
+        var targets = schema.Field("spec")!.Field("targets")!;
+        Assert.Equal(ListType.Map, targets.ListType);
+        Assert.Equal(["kind", "name"], targets.ListMapKeys);
+        Assert.Equal(SchemaType.Object, targets.Items!.Type);
+        Assert.Equal(ListType.Set, schema.Field("spec")!.Field("events")!.ListType);
     }
 
     [Fact]

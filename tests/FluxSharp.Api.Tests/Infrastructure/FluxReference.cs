@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Schema;
-using FluxSharp.LocalCluster.Serialization;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Api.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxSharp.Build;
 using FluxSharp.Formats;
 
 namespace FluxSharp.Cli.Flux;

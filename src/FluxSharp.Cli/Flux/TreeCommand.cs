@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
-using FluxSharp.Build;
 using FluxSharp.Kubernetes.Apply;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Formats;

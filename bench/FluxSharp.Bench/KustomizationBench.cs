@@ -180,7 +180,7 @@ internal static class KustomizationBench
     private static readonly HttpClient RawHttp = new();
 
     /// <summary>The YAML documents above are simple enough to read with the build's own YAML reader.</summary>
-    private static string ToJson(string yaml) => FluxSharp.Build.YamlObjects.ParseObjects(yaml)[0].ToJsonString();
+    private static string ToJson(string yaml) => FluxSharp.Formats.YamlJson.ParseObjects(yaml)[0].ToJsonString();
 
     private static async Task CreateAsync(IKubernetes kube, string group, string plural, string kind, string name, JsonObject spec)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Formats;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -295,7 +296,7 @@ public static class KustomizationGenerator
         IReadOnlyList<JsonNode> docs;
         try
         {
-            docs = YamlObjects.ParseDocuments(File.ReadAllText(file));
+            docs = YamlJson.ParseDocuments(File.ReadAllText(file));
         }
         catch (YamlSyntaxException e)
         {
@@ -450,7 +451,7 @@ public static class KustomizationGenerator
         var text = File.ReadAllText(file);
         try
         {
-            YamlObjects.ParseDocuments(text);
+            YamlJson.ParseDocuments(text);
         }
         catch (YamlSyntaxException e)
         {
@@ -538,7 +539,7 @@ public static class KustomizationGenerator
         {
             node.Style = ScalarStyle.Literal;
         }
-        else if (YamlObjects.Resolve(value) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        else if (YamlScalars.Resolve(value) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)
         {
             node.Style = ScalarStyle.DoubleQuoted;
         }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Build;
 
@@ -67,7 +68,7 @@ public static class KustomizeBuilder
         IReadOnlyList<(JsonNode Node, string Text)> docs;
         try
         {
-            docs = YamlObjects.ParseDocumentsWithText(yaml);
+            docs = YamlJson.ParseDocumentsWithText(yaml);
         }
         catch (YamlSyntaxException e)
         {
@@ -93,7 +94,7 @@ public static class KustomizeBuilder
             }
         }
 
-        var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(YamlObjects.SerializeAll(objects))));
+        var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(YamlJson.SerializeAll(objects))));
 
         if (spec.CommonMetadata is { } common)
         {
@@ -148,7 +149,7 @@ public static class KustomizeBuilder
         if (S(obj["apiVersion"]).Length == 0 || S(obj["kind"]).Length == 0 || S((obj["metadata"] as JsonObject)?["name"]).Length == 0)
         {
             throw new BuildException(ConditionReasons.BuildFailed,
-                $"failed to decode Kubernetes apiVersion, kind and name from: {YamlObjects.Serialize(obj).TrimEnd()}");
+                $"failed to decode Kubernetes apiVersion, kind and name from: {YamlJson.Serialize(obj).TrimEnd()}");
         }
     }
 }

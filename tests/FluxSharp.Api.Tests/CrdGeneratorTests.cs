@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FluxSharp.Api.Schema;
 using FluxSharp.Api.Source.V1;
-using FluxSharp.LocalCluster.Serialization;
+using FluxSharp.Formats;
 using k8s;
 using k8s.Models;
 

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Build.Substitution;
+using FluxSharp.Formats;
 using Subst = FluxSharp.Build.Substitution.Substitution;
 
 namespace FluxSharp.Build.Tests;
 
 public class SubstitutionTests
 {
-    private static JsonObject Obj(string yaml) => YamlObjects.ParseObjects(yaml).Single();
+    private static JsonObject Obj(string yaml) => YamlJson.ParseObjects(yaml).Single();
 
     private const string Deployment = """
         apiVersion: apps/v1

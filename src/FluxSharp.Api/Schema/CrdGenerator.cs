@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Api.Schema;
 
@@ -75,7 +76,7 @@ public static class CrdGenerator
     }
 
     /// <summary>The CRD as YAML, starting with a "---" document marker.</summary>
-    public static string GenerateYaml(Type rootType) => CrdYaml.Write(Generate(rootType));
+    public static string GenerateYaml(Type rootType) => "---\n" + YamlJson.Serialize(Generate(rootType));
 
     /// <summary>The <see cref="CustomResourceAttribute"/> of a root type.</summary>
     public static CustomResourceAttribute Resource(Type rootType)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FluxSharp.Api;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Build.Substitution;
 
@@ -81,7 +82,7 @@ public static partial class Substitution
             string output;
             try
             {
-                output = Envsubst.Eval(text ?? YamlObjects.Serialize(obj), Lookup);
+                output = Envsubst.Eval(text ?? YamlJson.Serialize(obj), Lookup);
             }
             catch (EnvsubstException e)
             {
@@ -91,7 +92,7 @@ public static partial class Substitution
             IReadOnlyList<JsonNode> docs;
             try
             {
-                docs = YamlObjects.ParseDocuments(output);
+                docs = YamlJson.ParseDocuments(output);
             }
             catch (YamlSyntaxException e)
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
-using FluxSharp.Build;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -57,7 +57,7 @@ internal static class BuildCommand
         var text = new StringBuilder();
         foreach (var obj in objects)
         {
-            text.Append(YamlObjects.Serialize(Sorted(obj))).Append("---\n");
+            text.Append(YamlJson.Serialize(Sorted(obj))).Append("---\n");
         }
 
         return text.ToString();

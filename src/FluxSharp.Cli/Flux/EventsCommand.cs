@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using FluxSharp.Formats;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -217,7 +218,7 @@ internal static class EventsCommand
     /// <summary>kubectl's LAST SEEN: the age, and "(xN over AGE)" for repeated events.</summary>
     private static string LastSeen(Corev1Event e)
     {
-        static string Since(DateTime? t) => t is { } time ? Humanize.Duration(DateTime.UtcNow - time.ToUniversalTime()) : "<unknown>";
+        static string Since(DateTime? t) => t is { } time ? HumanDuration.Format(DateTime.UtcNow - time.ToUniversalTime()) : "<unknown>";
         var first = e.EventTime is not null ? Since(e.EventTime) : Since(e.FirstTimestamp);
         if (e.Series is { } series)
         {

@@ -8,6 +8,7 @@ using FluxSharp.Build.Substitution;
 using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Kubernetes.Apply;
 using FluxSharp.Kubernetes.Client;
+using FluxSharp.Formats;
 using k8s;
 
 namespace FluxSharp.Cli.Flux;
@@ -325,7 +326,7 @@ internal sealed class LocalBuild
         IReadOnlyList<JsonNode> docs;
         try
         {
-            docs = YamlObjects.ParseDocuments(File.ReadAllText(file));
+            docs = YamlJson.ParseDocuments(File.ReadAllText(file));
         }
         catch (YamlSyntaxException e)
         {

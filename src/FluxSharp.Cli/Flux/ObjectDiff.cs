@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxSharp.Build;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -158,7 +158,7 @@ internal static class ObjectDiff
     private static JsonObject Subset(JsonObject map, List<string> keys) => new(keys.Select(k => KeyValuePair.Create(k, map[k]?.DeepClone())));
 
     private static string Entries(char sign, int count, string one, string many, string verb, JsonNode node) =>
-        $"  {sign} {(count < Numbers.Length ? Numbers[count] : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(count == 1 ? one : many)} {verb}:\n{Indent(YamlObjects.Serialize(node), 4)}";
+        $"  {sign} {(count < Numbers.Length ? Numbers[count] : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(count == 1 ? one : many)} {verb}:\n{Indent(YamlJson.Serialize(node), 4)}";
 
     /// <summary>One side of a value change: a scalar on the sign's line, anything bigger as indented YAML below it.</summary>
     private static string Value(char sign, JsonNode? node)
@@ -168,7 +168,7 @@ internal static class ObjectDiff
             return $"    {sign} {v.GetValue<string>()}\n";
         }
 
-        var yaml = node is null ? "null\n" : YamlObjects.Serialize(node);
+        var yaml = node is null ? "null\n" : YamlJson.Serialize(node);
         return yaml.Count(c => c == '\n') <= 1 ? $"    {sign} {yaml.TrimEnd('\n')}\n" : $"    {sign}\n{Indent(yaml, 6)}";
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxSharp.Build;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -19,7 +19,7 @@ internal static class OutputFormat
     }
 
     /// <summary>Objects as YAML documents separated by ---, as kubectl and flux print them.</summary>
-    public static string Yaml(IEnumerable<JsonNode?> objects) => YamlObjects.SerializeAll(objects);
+    public static string Yaml(IEnumerable<JsonNode?> objects) => YamlJson.SerializeAll(objects);
 
     /// <summary>One object as indented JSON; several as a v1 List, as kubectl prints them.</summary>
     public static string Json(IReadOnlyList<JsonNode?> objects)

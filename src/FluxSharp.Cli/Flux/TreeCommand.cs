@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
-using FluxSharp.Build;
 using FluxSharp.Kubernetes.Apply;
 using FluxSharp.Kubernetes.Client;
+using FluxSharp.Formats;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -34,7 +34,7 @@ internal static class TreeCommand
             Console.Out.Write(parse.GetValue(output) switch
             {
                 "json" => tree.ToJson().ToJsonString(Indented) + "\n",
-                "yaml" => YamlObjects.Serialize(BuildCommand.Sorted(tree.ToJson())) + "\n",
+                "yaml" => YamlJson.Serialize(BuildCommand.Sorted(tree.ToJson())) + "\n",
                 _ => tree.Print() + "\n",
             });
         }, ct));

@@ -96,11 +96,11 @@ internal static class Seams
     {
         try
         {
-            return Serialization.YamlJson.Parse(yaml);
+            return Formats.YamlJson.Parse(yaml);
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Formats.YamlSyntaxException e)
         {
-            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
+            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Line}: {e.Message}");
         }
     }
 

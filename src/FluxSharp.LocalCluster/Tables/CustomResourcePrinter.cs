@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Resources;
+using FluxSharp.Formats;
 
 namespace FluxSharp.LocalCluster.Tables;
 

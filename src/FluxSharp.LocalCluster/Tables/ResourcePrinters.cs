@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluxSharp.Formats;
 using static FluxSharp.LocalCluster.Tables.Format;
 
 namespace FluxSharp.LocalCluster.Tables;

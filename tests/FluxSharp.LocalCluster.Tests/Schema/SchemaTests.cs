@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Resources;
 using FluxSharp.LocalCluster.Schema;
-using FluxSharp.LocalCluster.Serialization;
+using FluxSharp.Formats;
 using FluxSharp.LocalCluster.Tests.Infrastructure;
 
 namespace FluxSharp.LocalCluster.Tests.Schema;
@@ -312,9 +312,9 @@ public class SchemaTests
         Assert.Equal(31, (long)node["h"]!);
         Assert.Equal("plain text", (string?)node["i"]);
         Assert.Equal("v", (string?)node["l"]!["k"]);
-        Assert.Equal(2, YamlJson.ParseAll("a: 1\n---\nb: 2\n").Count());
+        Assert.Equal(2, YamlJson.ParseDocuments("a: 1\n---\nb: 2\n").Count);
 
-        var back = YamlJson.Parse(YamlJson.ToYaml(node))!;
+        var back = YamlJson.Parse(YamlJson.Serialize(node))!;
         Assert.Equal(node.ToJsonString(), back.ToJsonString());
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Resources;
 using FluxSharp.LocalCluster.Tables;
+using FluxSharp.Formats;
 
 namespace FluxSharp.LocalCluster.Tests.Tables;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 
-namespace FluxSharp.LocalCluster.Tables;
+namespace FluxSharp.Formats;
 
 /// <summary>
-/// k8s.io/apimachinery/pkg/util/duration.HumanDuration and the printers' translateTimestampSince:
-/// the compact ages kubectl shows ("5s", "2m3s", "10m", "3h4m", "2d5h", "45d", "3y12d").
+/// k8s.io/apimachinery/pkg/util/duration.HumanDuration, which kubectl's AGE columns and flux's tables both print:
+/// the compact ages "5s", "2m3s", "10m", "3h4m", "2d5h", "45d", "3y12d"; and the printers' translateTimestampSince.
 /// </summary>
 public static class HumanDuration
 {
@@ -24,51 +24,51 @@ public static class HumanDuration
 
         if (seconds < 60 * 2)
         {
-            return $"{seconds}s";
+            return Invariant($"{seconds}s");
         }
 
         var minutes = (long)d.TotalMinutes;
         if (minutes < 10)
         {
             var s = seconds % 60;
-            return s == 0 ? $"{minutes}m" : $"{minutes}m{s}s";
+            return s == 0 ? Invariant($"{minutes}m") : Invariant($"{minutes}m{s}s");
         }
 
         if (minutes < 60 * 3)
         {
-            return $"{minutes}m";
+            return Invariant($"{minutes}m");
         }
 
         var hours = (long)d.TotalHours;
         if (hours < 8)
         {
             var m = minutes % 60;
-            return m == 0 ? $"{hours}h" : $"{hours}h{m}m";
+            return m == 0 ? Invariant($"{hours}h") : Invariant($"{hours}h{m}m");
         }
 
         if (hours < 48)
         {
-            return $"{hours}h";
+            return Invariant($"{hours}h");
         }
 
         if (hours < 24 * 8)
         {
             var h = hours % 24;
-            return h == 0 ? $"{hours / 24}d" : $"{hours / 24}d{h}h";
+            return h == 0 ? Invariant($"{hours / 24}d") : Invariant($"{hours / 24}d{h}h");
         }
 
         if (hours < 24 * 365 * 2)
         {
-            return $"{hours / 24}d";
+            return Invariant($"{hours / 24}d");
         }
 
         if (hours < 24 * 365 * 8)
         {
             var dy = hours / 24 % 365;
-            return dy == 0 ? $"{hours / 24 / 365}y" : $"{hours / 24 / 365}y{dy}d";
+            return dy == 0 ? Invariant($"{hours / 24 / 365}y") : Invariant($"{hours / 24 / 365}y{dy}d");
         }
 
-        return $"{hours / 24 / 365}y";
+        return Invariant($"{hours / 24 / 365}y");
     }
 
     /// <summary>The age of an RFC3339 timestamp at <paramref name="now"/>; "&lt;unknown&gt;" when absent, as translateTimestampSince prints a zero time.</summary>
@@ -83,4 +83,6 @@ public static class HumanDuration
             && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
             && value != DateTimeOffset.MinValue;
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

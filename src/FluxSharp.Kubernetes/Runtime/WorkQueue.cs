@@ -90,6 +90,7 @@ public sealed class WorkQueue : IDisposable
         }
 
         CancellationTokenSource cts;
+        Task due;
         lock (_lock)
         {
             if (_shutdown)
@@ -100,9 +101,12 @@ public sealed class WorkQueue : IDisposable
             CancelDelayed(key);
             cts = new CancellationTokenSource();
             _delayed[key] = cts;
+
+            // The timer starts here, so a key counted in Waiting is timed from now (tests advance a fake clock after it).
+            due = Task.Delay(delay, _time, cts.Token);
         }
 
-        _ = DelayThenAddAsync(key, delay, cts);
+        _ = AddWhenDueAsync(key, due, cts);
     }
 
     /// <summary>Adds the key after the per-key backoff (doubling from BaseDelay) or the global rate limit, whichever is longer.</summary>
@@ -201,11 +205,11 @@ public sealed class WorkQueue : IDisposable
         }
     }
 
-    private async Task DelayThenAddAsync(ObjectKey key, TimeSpan delay, CancellationTokenSource cts)
+    private async Task AddWhenDueAsync(ObjectKey key, Task due, CancellationTokenSource cts)
     {
         try
         {
-            await Task.Delay(delay, _time, cts.Token);
+            await due;
         }
         catch (OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using FluxSharp.Kubernetes.Runtime;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,12 @@ public sealed record ControllerContext(
 {
     /// <summary>The manager's client configuration, for clients that impersonate (spec.serviceAccountName); null when unknown.</summary>
     public KubernetesClientConfiguration? ClientConfig { get; init; }
+
+    /// <summary>The clock of requeues, backoff, health polls and condition times (the manager's; a fake one in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How a controller of this manager runs.</summary>
+    public ControllerOptions ControllerOptions() => new() { Concurrency = Concurrency, Namespace = WatchNamespace, TimeProvider = Time };
 }
 
 /// <summary>One of the manager's controllers (e.g. "source", "kustomize"), selectable with --controllers.</summary>

@@ -62,7 +62,7 @@ public sealed partial class FluxManager : IAsyncDisposable
         var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
-        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config };
+        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider };
         self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token));
         return self;
     }

@@ -43,6 +43,9 @@ public sealed class ManagerOptions
     /// <summary>Logs as JSON lines (--log-encoding=json).</summary>
     public bool JsonLogs { get; set; }
 
+    /// <summary>The controllers' clock (requeues, backoff, health polls, condition times); tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     public bool Runs(string controller) =>
         Controllers.Contains("all", StringComparer.OrdinalIgnoreCase) || Controllers.Contains(controller, StringComparer.OrdinalIgnoreCase);
 }

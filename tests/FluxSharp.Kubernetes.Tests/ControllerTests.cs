@@ -7,6 +7,7 @@ using FluxSharp.Testing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FluxSharp.Kubernetes.Tests;
 
@@ -63,7 +64,10 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         var ns = await _cluster.NewNamespaceAsync();
         var reconciler = new RecordingReconciler(_cluster.Client);
         using var cts = new CancellationTokenSource();
-        using var controller = new Controller<Widget>(_cluster.Client, WidgetClusterFixture.Widgets, reconciler, new ControllerOptions { Namespace = ns }, NullLogger.Instance);
+
+        // A fake clock: no timer (requeue, backoff, resync) can fire unless the test moves it.
+        var clock = new FakeTimeProvider();
+        using var controller = new Controller<Widget>(_cluster.Client, WidgetClusterFixture.Widgets, reconciler, new ControllerOptions { Namespace = ns, TimeProvider = clock }, NullLogger.Instance);
         var run = controller.RunAsync(cts.Token);
 
         await CreateWidgetAsync(ns, "w1", """{"size":1}""");
@@ -71,10 +75,7 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
 
         // The reconciler writes status: that must not trigger another reconcile.
         await Eventually.WaitAsync(async () => (await GetAsync(ns, "w1"))["status"]?["seen"]?.GetValue<int>(), s => s == 1, what: "status written");
-
-        // Something not happening has no condition to wait for: give it a moment to go wrong.
-        await Task.Delay(300);
-        Assert.Equal(1, reconciler.Count("w1"));
+        await AssertNothingMoreQueuedAsync(controller, ns, "w1", reconciler, 1);
 
         await PatchAsync(ns, "w1", """{"spec":{"size":2}}""");
         await Eventually.WaitAsync(() => reconciler.Count("w1") >= 2, what: "reconcile after a spec change");
@@ -83,8 +84,7 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         await Eventually.WaitAsync(() => reconciler.Count("w1") >= 3, what: "reconcile after requestedAt");
 
         await PatchAsync(ns, "w1", """{"metadata":{"labels":{"unrelated":"change"}}}""");
-        await Task.Delay(300);
-        Assert.Equal(3, reconciler.Count("w1"));
+        await AssertNothingMoreQueuedAsync(controller, ns, "w1", reconciler, 3);
 
         await cts.CancelAsync();
         await run.WaitAsync(StopTimeout);
@@ -110,12 +110,32 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
         var ns = await _cluster.NewNamespaceAsync();
         var reconciler = new RecordingReconciler(_cluster.Client) { FailFor = "bad", FailTimes = 3 };
         using var cts = new CancellationTokenSource();
-        using var controller = new Controller<Widget>(_cluster.Client, WidgetClusterFixture.Widgets, reconciler, new ControllerOptions { Namespace = ns, BaseRetryDelay = TimeSpan.FromMilliseconds(20) }, NullLogger.Instance);
+        var clock = new FakeTimeProvider();
+        var baseDelay = TimeSpan.FromSeconds(10);
+        using var controller = new Controller<Widget>(_cluster.Client, WidgetClusterFixture.Widgets, reconciler, new ControllerOptions { Namespace = ns, BaseRetryDelay = baseDelay, TimeProvider = clock }, NullLogger.Instance);
         var run = controller.RunAsync(cts.Token);
+        var bad = new ObjectKey(ns, "bad");
         await CreateWidgetAsync(ns, "bad", "{}");
         await CreateWidgetAsync(ns, "good", "{}");
         await Eventually.WaitAsync(() => reconciler.Count("good") >= 1, what: "the good widget reconciled");
-        await Eventually.WaitAsync(() => reconciler.Count("bad") >= 4, what: "three failures then a success");
+
+        // Each failure waits 10 s, 20 s, 40 s: just short of the delay nothing runs, just past it exactly one retry.
+        for (var failures = 1; failures <= 3; failures++)
+        {
+            await Eventually.WaitAsync(() => controller.Queue.Failures(bad) == failures && controller.Queue.Waiting == 1, what: $"failure {failures} waiting for its backoff");
+            var delay = baseDelay * Math.Pow(2, failures - 1);
+            clock.Advance(delay - TimeSpan.FromMilliseconds(100));
+            Assert.Equal(failures, reconciler.Count("bad"));
+            Assert.Equal(1, controller.Queue.Waiting);
+
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Eventually.WaitAsync(() => reconciler.Count("bad") == failures + 1, what: $"retry {failures} after {delay}");
+        }
+
+        // The fourth attempt succeeded: nothing waits any more, and the good one was reconciled once.
+        await Eventually.WaitAsync(() => controller.Queue.Waiting == 0 && controller.Queue.Length == 0, what: "an empty queue");
+        Assert.Equal(4, reconciler.Count("bad"));
+        Assert.Equal(1, reconciler.Count("good"));
         await cts.CancelAsync();
         await run.WaitAsync(StopTimeout);
     }
@@ -161,6 +181,21 @@ public sealed class ControllerTests : IClassFixture<WidgetClusterFixture>
             {
             }
         });
+    }
+
+    /// <summary>
+    /// Proves that the changes made so far queued nothing: a later change (a label, which never reconciles) is
+    /// waited for in the informer's cache, so every earlier watch event has been handled; then the count is unchanged
+    /// and nothing is queued, in flight or waiting.
+    /// </summary>
+    private async Task AssertNothingMoreQueuedAsync(Controller<Widget> controller, string ns, string name, RecordingReconciler reconciler, int expected)
+    {
+        var barrier = Guid.NewGuid().ToString("N")[..8];
+        await PatchAsync(ns, name, "{\"metadata\":{\"labels\":{\"barrier\":\"" + barrier + "\"}}}");
+        await Eventually.WaitAsync(() => (string?)controller.Informer.Get(new ObjectKey(ns, name))?["metadata"]?["labels"]?["barrier"] == barrier, what: "the barrier change seen");
+        await Eventually.WaitAsync(() => controller.Queue.Length == 0, what: "no reconcile in flight");
+        Assert.Equal(expected, reconciler.Count(name));
+        Assert.Equal(0, controller.Queue.Waiting);
     }
 
     private async Task CreateWidgetAsync(string ns, string name, string spec)

@@ -1,5 +1,6 @@
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FluxSharp.Kubernetes.Tests;
 
@@ -34,13 +35,48 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
-    public async Task AddAfterDelaysTheKey()
+    public async Task AddAfterDelaysTheKeyOnTheQueuesClock()
     {
-        using var queue = new WorkQueue();
-        var started = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider();
+        using var queue = new WorkQueue(time: clock);
         queue.AddAfter(A, TimeSpan.FromMilliseconds(200));
+        clock.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.Equal(0, queue.Length);
+        Assert.Equal(1, queue.Waiting);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(A, await queue.TakeAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromMilliseconds(190));
+        Assert.Equal(0, queue.Waiting);
+    }
+
+    [Fact]
+    public void ALaterAddAfterReplacesAPendingOneAndAnAddCancelsIt()
+    {
+        var clock = new FakeTimeProvider();
+        using var queue = new WorkQueue(time: clock);
+        queue.AddAfter(A, TimeSpan.FromSeconds(10));
+        queue.AddAfter(A, TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, queue.Length);
+        Assert.Equal(1, queue.Waiting);
+
+        queue.Add(A);
+        Assert.Equal(1, queue.Length);
+        Assert.Equal(0, queue.Waiting);
+    }
+
+    [Fact]
+    public void TheGlobalRateLimitSpacesRetriesOnceTheBurstIsSpent()
+    {
+        var clock = new FakeTimeProvider();
+        using var queue = new WorkQueue(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1), qps: 10, burst: 2, time: clock);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), queue.AddRateLimited(A));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), queue.AddRateLimited(B));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), queue.AddRateLimited(new ObjectKey("ns", "c")));
+
+        // A second later the bucket is full again.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), queue.AddRateLimited(new ObjectKey("ns", "d")));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Build;
@@ -26,82 +25,47 @@ public sealed record KustomizationOptions
 /// Kustomization: wait for dependencies and the source, fetch the artifact, build it with kustomize and
 /// substitute variables, apply it with server-side apply in stages (putting back any drift), prune what left
 /// the source, wait for health, and report. A failed build or apply prunes nothing and keeps the last applied revision.
+/// Deletion, finalizer, suspend, intervals and the status patch are <see cref="FluxReconciler{T, TStatus}"/>'s.
 /// </summary>
-public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
+public sealed partial class KustomizationReconciler : FluxReconciler<Kustomization, KustomizationStatus>
 {
+    private const string RevisionAnnotation = "kustomize.toolkit.fluxcd.io/revision";
+
+    /// <summary>Ready is False while the last health check failed.</summary>
+    private static readonly ConditionSummary ReadySummary = new([], [ConditionTypes.Healthy]);
+
     private readonly IKubernetes _kube;
     private readonly ClusterClients _clients;
     private readonly HttpClient _http;
-    private readonly EventRecorder _events;
-    private readonly ObjectPatcher _patcher;
     private readonly KustomizationOptions _options;
     private readonly ILogger _logger;
     private readonly BuildCache _builds = new(capacity: 2048);
 
-    public KustomizationReconciler(IKubernetes kube, KubernetesClientConfiguration? config, HttpClient http, EventRecorder events, KustomizationOptions options, ILogger logger)
+    public KustomizationReconciler(IKubernetes kube, KubernetesClientConfiguration? config, HttpClient http, EventRecorder events, KustomizationOptions options, ILogger logger, TimeProvider? time = null)
+        : base(kube, DependencyChecker.Kustomizations, FluxNames.KustomizeController, events, logger, time)
     {
         _kube = kube;
         _clients = new ClusterClients(kube, config);
         _http = http;
-        _events = events;
         _options = options;
         _logger = logger;
-        _patcher = new ObjectPatcher(kube, DependencyChecker.Kustomizations, FluxNames.KustomizeController);
     }
 
-    public async Task<ReconcileResult> ReconcileAsync(Kustomization ks, CancellationToken cancellationToken)
+    protected override ConditionSummary Summary => ReadySummary;
+
+    protected override async Task ReconcileStepsAsync(ReconcileRun<Kustomization, KustomizationStatus> run, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ks);
-        var started = Stopwatch.StartNew();
-        if (ks.Metadata.DeletionTimestamp is not null)
-        {
-            await FinalizeAsync(ks, cancellationToken);
-            return ReconcileResult.Done;
-        }
-
-        if (ks.Metadata.Finalizers?.Contains(FluxNames.Finalizer) != true)
-        {
-            await _patcher.AddFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken);
-        }
-
-        ControllerMetrics.Suspended.WithLabels(Kustomization.KindName, ks.Metadata.Name, ks.Metadata.NamespaceProperty).Set(ks.Spec.Suspend == true ? 1 : 0);
-        if (ks.Spec.Suspend == true)
-        {
-            return ReconcileResult.Done;
-        }
-
-        var report = new KustomizationReport(ks);
-        if (!GoDuration.TryParse(ks.Spec.Interval, out var interval) || interval <= TimeSpan.Zero)
-        {
-            return await StallAsync(ks, report, ConditionReasons.Failed, $"spec.interval: \"{ks.Spec.Interval}\" is not a positive duration (e.g. 1m, 5m30s)", cancellationToken);
-        }
-
-        var retry = GoDuration.TryParse(ks.Spec.RetryInterval, out var r) && r > TimeSpan.Zero ? r : interval;
-        var timeout = GoDuration.TryParse(ks.Spec.Timeout, out var t) && t > TimeSpan.Zero ? t : interval;
+        ArgumentNullException.ThrowIfNull(run);
+        var ks = run.Object;
         if (ks.Spec.Decryption is not null)
         {
-            return await StallAsync(ks, report, "UnsupportedField", "spec.decryption (SOPS) is not supported by FluxSharp yet; remove it or keep encrypted secrets out of this path", cancellationToken);
+            throw new StallingException("UnsupportedField", "spec.decryption (SOPS) is not supported by FluxSharp yet; remove it or keep encrypted secrets out of this path");
         }
 
         // 1. Dependencies and source.
-        if (await new DependencyChecker(_kube).FirstNotReadyAsync(ks, cancellationToken) is { } notReady)
-        {
-            report.Failed(ConditionReasons.DependencyNotReady, $"Dependencies do not meet ready condition, retrying in {GoDuration.Format(_options.RequeueDependency)}: {notReady}", revision: null);
-            await FinishAsync(ks, report, cancellationToken);
-            return ReconcileResult.After(_options.RequeueDependency);
-        }
-
-        SourceArtifact source;
-        try
-        {
-            source = await new SourceResolver(_kube).ResolveAsync(ks, cancellationToken);
-        }
-        catch (SourceNotReadyException e)
-        {
-            report.Failed(e.Reason, e.Message, revision: null);
-            await FinishAsync(ks, report, cancellationToken);
-            return ReconcileResult.After(retry);
-        }
+        var source = await WaitForSourceAsync(ks, cancellationToken);
+        run.EventMetadata[RevisionAnnotation] = source.Revision;
+        run.Status = run.Status with { LastAttemptedRevision = source.Revision };
 
         // 2. Fetch, build, apply, prune, health.
         var workDir = Path.Combine(Path.GetTempPath(), "fluxsharp-kustomize", Guid.NewGuid().ToString("N"));
@@ -112,13 +76,15 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             {
                 var objects = await FetchAndBuildAsync(ks, source, workDir, cancellationToken);
                 var changes = await ApplyAndPruneAsync(ks, client, objects, cancellationToken);
-                report.Applied(source.Revision, Inventory.FromObjects(objects));
+                run.Status = run.Status with { LastAppliedRevision = source.Revision, Inventory = Inventory.FromObjects(objects) };
+                run.Report.Delete(ConditionTypes.Healthy);
+                run.Succeeded(ConditionReasons.ReconciliationSucceeded, $"Applied revision: {source.Revision}");
                 if (changes.HasChanges)
                 {
-                    await _events.NormalAsync(ks, ConditionReasons.Progressing, changes.ChangesSummary(), RevisionMetadata(source), cancellationToken);
+                    await Events.NormalAsync(ks, ConditionReasons.Progressing, changes.ChangesSummary(), run.EventMetadata, cancellationToken);
                 }
 
-                await CheckHealthAsync(ks, client, objects, timeout, report, cancellationToken);
+                await CheckHealthAsync(ks, client, objects, run.Intervals.Timeout ?? TimeSpan.FromMinutes(5), run.Report, cancellationToken);
             }
             finally
             {
@@ -128,43 +94,47 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
                 }
             }
         }
-        catch (BuildException e)
-        {
-            report.Failed(e.Reason, e.Message, source.Revision);
-        }
-        catch (ApplyException e)
-        {
-            report.Failed(ConditionReasons.ReconciliationFailed, e.Message, source.Revision);
-        }
-        catch (PruneException e)
-        {
-            report.Failed(ConditionReasons.PruneFailed, e.Message, source.Revision);
-        }
-        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or KubeApiException or CelExpressionException)
-        {
-            report.Failed(ConditionReasons.ReconciliationFailed, e.Message, source.Revision);
-        }
         finally
         {
             TryDelete(workDir);
         }
 
-        await FinishAsync(ks, report, cancellationToken);
-        if (!report.IsReady)
+        // 3. Report: a failed health check makes the run a failure (Ready mirrors Healthy=False).
+        if (!run.Report.IsFalse(ConditionTypes.Healthy))
         {
-            await _events.WarningAsync(ks, report.Reason, report.Message, RevisionMetadata(source), cancellationToken);
-            return ReconcileResult.After(retry);
+            run.Event(ConditionReasons.ReconciliationSucceeded, $"Reconciliation finished in {GoDuration.Format(run.Elapsed)}, next run in {GoDuration.Format(run.Intervals.Interval ?? TimeSpan.Zero)}");
         }
-
-        await _events.NormalAsync(ks, ConditionReasons.ReconciliationSucceeded, $"Reconciliation finished in {GoDuration.Format(started.Elapsed)}, next run in {GoDuration.Format(interval)}", RevisionMetadata(source), cancellationToken);
-        return ReconcileResult.After(interval);
     }
+
+    /// <summary>Failures of the build and apply steps, by Flux's reasons; anything else is unexpected (backoff).</summary>
+    protected override string? FailureReason(Exception exception) => exception switch
+    {
+        BuildException e => e.Reason,
+        PruneException => ConditionReasons.PruneFailed,
+        ApplyException or InvalidOperationException or NotSupportedException or KubeApiException or CelExpressionException => ConditionReasons.ReconciliationFailed,
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kustomization {Namespace}/{Name}: {Changes}")]
     private static partial void LogChanges(ILogger logger, string @namespace, string name, string changes);
 
-    private static Dictionary<string, string> RevisionMetadata(SourceArtifact source) =>
-        new() { ["kustomize.toolkit.fluxcd.io/revision"] = source.Revision };
+    /// <summary>Dependencies Ready and the source's artifact, or waiting for them (not an error).</summary>
+    private async Task<SourceArtifact> WaitForSourceAsync(Kustomization ks, CancellationToken cancellationToken)
+    {
+        if (await new DependencyChecker(_kube).FirstNotReadyAsync(ks, cancellationToken) is { } notReady)
+        {
+            throw new WaitingException(ConditionReasons.DependencyNotReady, $"Dependencies do not meet ready condition, retrying in {GoDuration.Format(_options.RequeueDependency)}: {notReady}", _options.RequeueDependency);
+        }
+
+        try
+        {
+            return await new SourceResolver(_kube).ResolveAsync(ks, cancellationToken);
+        }
+        catch (SourceNotReadyException e)
+        {
+            throw new WaitingException(e.Reason, e.Message, requeueAfter: null, e);
+        }
+    }
 
     private static void TryDelete(string dir)
     {
@@ -243,7 +213,7 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         return changes;
     }
 
-    private async Task CheckHealthAsync(Kustomization ks, IKubernetes client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, TimeSpan timeout, KustomizationReport report, CancellationToken cancellationToken)
+    private async Task CheckHealthAsync(Kustomization ks, IKubernetes client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, TimeSpan timeout, StatusReport report, CancellationToken cancellationToken)
     {
         var entries = ks.Spec.Wait == true
             ? objects.Select(InventoryEntry.From).ToList()
@@ -253,21 +223,22 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
             return;
         }
 
-        var checker = new HealthChecker(client) { Cel = ks.Spec.HealthCheckExprs is { Count: > 0 } exprs ? new CelHealthEvaluator(exprs) : null };
-        var watch = Stopwatch.StartNew();
+        var checker = new HealthChecker(client) { Cel = ks.Spec.HealthCheckExprs is { Count: > 0 } exprs ? new CelHealthEvaluator(exprs) : null, Time = Time };
+        var started = Time.GetTimestamp();
         var result = await checker.WaitAsync(entries, timeout, _options.HealthPollInterval, cancellationToken);
         if (result.Healthy)
         {
-            report.Healthy($"Health check passed in {GoDuration.Format(watch.Elapsed)}");
+            report.MarkTrue(ConditionTypes.Healthy, ConditionReasons.Succeeded, $"Health check passed in {GoDuration.Format(Time.GetElapsedTime(started))}");
         }
         else
         {
-            report.Unhealthy(result.Message);
+            report.MarkFalse(ConditionTypes.Healthy, ConditionReasons.HealthCheckFailed, result.Message);
         }
     }
 
-    private async Task FinalizeAsync(Kustomization ks, CancellationToken cancellationToken)
+    protected override async Task FinalizeAsync(Kustomization ks, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ks);
         // Flux's deletionPolicy: MirrorPrune (default) deletes what was applied when prune is on; Delete always; WaitForTermination waits; Orphan never.
         var policy = ks.Spec.DeletionPolicy ?? "MirrorPrune";
         var delete = policy is "Delete" or "WaitForTermination" || (policy == "MirrorPrune" && ks.Spec.Prune);
@@ -286,23 +257,6 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
                 }
             }
         }
-
-        await _patcher.RemoveFinalizerAsync(ks, FluxNames.Finalizer, cancellationToken);
-    }
-
-    private async Task<ReconcileResult> StallAsync(Kustomization ks, KustomizationReport report, string reason, string message, CancellationToken cancellationToken)
-    {
-        report.Stalled(reason, message);
-        await FinishAsync(ks, report, cancellationToken);
-        await _events.WarningAsync(ks, reason, message, cancellationToken: cancellationToken);
-        return ReconcileResult.Done;
-    }
-
-    private async Task FinishAsync(Kustomization ks, KustomizationReport report, CancellationToken cancellationToken)
-    {
-        var after = report.Build();
-        await _patcher.PatchStatusAsync(ks, ks.Status, after, cancellationToken);
-        ControllerMetrics.RecordCondition(Kustomization.KindName, ks.Metadata.NamespaceProperty, ks.Metadata.Name, ConditionTypes.Ready, Conditions.Find(after.Conditions, ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown);
     }
 }
 

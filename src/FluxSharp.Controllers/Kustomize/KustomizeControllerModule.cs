@@ -19,17 +19,17 @@ public sealed class KustomizeControllerModule(KustomizationOptions? options = nu
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Logs.CreateLogger("FluxSharp.Controllers.Kustomization");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var events = new EventRecorder(context.Kube, FluxNames.KustomizeController, logger);
-        var reconciler = new KustomizationReconciler(context.Kube, context.ClientConfig, http, events, options ?? new KustomizationOptions(), logger);
+        var events = new EventRecorder(context.Kube, FluxNames.KustomizeController, logger) { Time = context.Time };
+        var reconciler = new KustomizationReconciler(context.Kube, context.ClientConfig, http, events, options ?? new KustomizationOptions(), logger, context.Time);
         using var controller = new Controller<Kustomization>(
             context.Kube,
             DependencyChecker.Kustomizations,
             reconciler,
-            new ControllerOptions { Concurrency = context.Concurrency, Namespace = context.WatchNamespace },
+            context.ControllerOptions(),
             logger);
 
         // A new artifact revision on a source reconciles the Kustomizations that use it right away.
-        var sources = new Informer(new ResourceClient(context.Kube, SourceControllerModule.GitRepositories), context.WatchNamespace, logger);
+        var sources = new Informer(new ResourceClient(context.Kube, SourceControllerModule.GitRepositories), context.WatchNamespace, logger) { Time = context.Time };
         sources.Changed += change =>
         {
             var before = (string?)change.Old?["status"]?["artifact"]?["revision"];

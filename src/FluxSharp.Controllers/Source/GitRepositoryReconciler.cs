@@ -14,109 +14,97 @@ namespace FluxSharp.Controllers.Source;
 /// <summary>
 /// GitRepository: resolve the remote revision, fetch it when it changed, pack it into an artifact, report.
 /// An unchanged remote costs one ls-remote and no clone. A failed fetch keeps the previous artifact served.
+/// Deletion, finalizer, suspend, intervals and the status patch are <see cref="FluxReconciler{T, TStatus}"/>'s.
 /// </summary>
-public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
+public sealed partial class GitRepositoryReconciler : FluxReconciler<GitRepository, GitRepositoryStatus>
 {
     public const string StorageKind = "gitrepository";
     private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
 
+    /// <summary>Ready mirrors a failed fetch first, else says the artifact is stored (source-controller's order).</summary>
+    private static readonly ConditionSummary ReadySummary = new(
+        [ConditionTypes.StorageOperationFailed, ConditionTypes.FetchFailed, ConditionTypes.IncludeUnavailable, ConditionTypes.ArtifactOutdated],
+        [ConditionTypes.ArtifactInStorage]);
+
     private readonly IKubernetes _kube;
     private readonly GitClient _git;
     private readonly ArtifactStorage _storage;
-    private readonly EventRecorder _events;
-    private readonly ObjectPatcher _patcher;
-    private readonly ILogger _logger;
 
-    public GitRepositoryReconciler(IKubernetes kube, GitClient git, ArtifactStorage storage, EventRecorder events, ILogger logger)
+    public GitRepositoryReconciler(IKubernetes kube, GitClient git, ArtifactStorage storage, EventRecorder events, ILogger logger, TimeProvider? time = null)
+        : base(kube, SourceControllerModule.GitRepositories, FluxNames.SourceController, events, logger, time)
     {
         _kube = kube;
         _git = git;
         _storage = storage;
-        _events = events;
-        _logger = logger;
-        _patcher = new ObjectPatcher(kube, SourceControllerModule.GitRepositories, FluxNames.SourceController);
     }
 
-    public async Task<ReconcileResult> ReconcileAsync(GitRepository repo, CancellationToken cancellationToken)
+    protected override ConditionSummary Summary => ReadySummary;
+
+    protected override async Task ReconcileStepsAsync(ReconcileRun<GitRepository, GitRepositoryStatus> run, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(repo);
-        var ns = repo.Metadata.NamespaceProperty;
-        var name = repo.Metadata.Name;
-
-        if (repo.Metadata.DeletionTimestamp is not null)
-        {
-            _storage.Delete(StorageKind, ns, name);
-            await _patcher.RemoveFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken);
-            return ReconcileResult.Done;
-        }
-
-        if (repo.Metadata.Finalizers?.Contains(FluxNames.Finalizer) != true)
-        {
-            await _patcher.AddFinalizerAsync(repo, FluxNames.Finalizer, cancellationToken);
-        }
-
-        ControllerMetrics.Suspended.WithLabels(GitRepository.KindName, name, ns).Set(repo.Spec.Suspend == true ? 1 : 0);
-        if (repo.Spec.Suspend == true)
-        {
-            LogSuspended(_logger, ns, name);
-            return ReconcileResult.Done;
-        }
-
-        var before = repo.Status;
-        var report = new StatusReport(repo);
+        ArgumentNullException.ThrowIfNull(run);
 
         // Settings we cannot honour yet stall the object with a message, rather than being silently ignored.
-        if (UnsupportedField(repo.Spec) is { } unsupported)
+        if (UnsupportedField(run.Object.Spec) is { } unsupported)
         {
-            report.Stalled("UnsupportedField", unsupported);
-            await FinishAsync(repo, before, report, cancellationToken);
-            await _events.WarningAsync(repo, "UnsupportedField", unsupported, cancellationToken: cancellationToken);
-            return ReconcileResult.Done;
+            throw new StallingException("UnsupportedField", unsupported);
         }
 
-        if (!GoDuration.TryParse(repo.Spec.Interval, out var interval) || interval <= TimeSpan.Zero)
-        {
-            report.Stalled(ConditionReasons.Failed, $"spec.interval: \"{repo.Spec.Interval}\" is not a positive duration (e.g. 1m, 5m30s)");
-            await FinishAsync(repo, before, report, cancellationToken);
-            return ReconcileResult.Done;
-        }
-
-        try
-        {
-            var request = await BuildRequestAsync(repo, cancellationToken);
-            var (artifact, created, message) = await FetchAndStoreAsync(repo, request, cancellationToken);
-            report.Succeeded(artifact);
-            await FinishAsync(repo, before, report, cancellationToken);
-            if (created)
-            {
-                var metadata = new Dictionary<string, string> { [RevisionAnnotation] = artifact.Revision };
-                await _events.NormalAsync(repo, "NewArtifact", $"stored artifact for commit '{message}'", metadata, cancellationToken);
-            }
-
-            return ReconcileResult.After(interval);
-        }
-        catch (GitOperationException e)
-        {
-            var reason = ReasonFor(e.Kind);
-            // Only a spec change can fix invalid input, and spec changes trigger a reconcile. A missing or incomplete
-            // Secret is fixed outside the object (Secrets are not watched), so like Flux it is retried with backoff.
-            report.FetchFailed(reason, e.Message, stalled: e.Kind is GitErrorKind.InvalidInput or GitErrorKind.InvalidSemVer);
-            await FinishAsync(repo, before, report, cancellationToken);
-            await _events.WarningAsync(repo, reason, e.Message, cancellationToken: cancellationToken);
-            if (report.IsStalled)
-            {
-                return ReconcileResult.Done;
-            }
-
-            throw new ReconcileFailedException($"GitRepository {ns}/{name}: {e.Message}", e);
-        }
+        var (artifact, created, subject) = await FetchAsync(run, cancellationToken);
+        Report(run, artifact, created, subject);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GitRepository {Namespace}/{Name} is suspended, skipping")]
-    private static partial void LogSuspended(ILogger logger, string @namespace, string name);
+    protected override Task FinalizeAsync(GitRepository obj, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        _storage.Delete(StorageKind, obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GitRepository {Namespace}/{Name}: stored artifact for revision {Revision}")]
     private static partial void LogStored(ILogger logger, string @namespace, string name, string revision);
+
+    /// <summary>The stored artifact is Ready; the settings it was built with are recorded; a new one is announced.</summary>
+    private static void Report(ReconcileRun<GitRepository, GitRepositoryStatus> run, Artifact artifact, bool created, string subject)
+    {
+        var spec = run.Object.Spec;
+        var message = $"stored artifact for revision '{artifact.Revision}'";
+        run.Report.Delete(ConditionTypes.FetchFailed);
+        run.Report.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, message);
+        run.Succeeded(ConditionReasons.Succeeded, message);
+        run.Status = run.Status with
+        {
+            Artifact = artifact,
+            ObservedIgnore = spec.Ignore,
+            ObservedRecurseSubmodules = spec.RecurseSubmodules,
+            ObservedSparseCheckout = spec.SparseCheckout,
+        };
+        if (created)
+        {
+            run.EventMetadata[RevisionAnnotation] = artifact.Revision;
+            run.Event("NewArtifact", $"stored artifact for commit '{subject}'");
+        }
+    }
+
+    /// <summary>Fetches and stores; a git failure is FetchFailed (stalled when only a spec change can fix it).</summary>
+    private async Task<(Artifact Artifact, bool Created, string Subject)> FetchAsync(ReconcileRun<GitRepository, GitRepositoryStatus> run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = await BuildRequestAsync(run.Object, run.Intervals.Timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
+            return await FetchAndStoreAsync(run.Object, request, cancellationToken);
+        }
+        catch (GitOperationException e)
+        {
+            // Only a spec change can fix invalid input, and spec changes trigger a reconcile. A missing or incomplete
+            // Secret is fixed outside the object (Secrets are not watched), so like Flux it is retried with backoff.
+            var reason = ReasonFor(e.Kind);
+            run.Report.MarkTrue(ConditionTypes.FetchFailed, reason, e.Message);
+            throw e.Kind is GitErrorKind.InvalidInput or GitErrorKind.InvalidSemVer
+                ? new StallingException(reason, e.Message, e)
+                : new ReconcileException(reason, e.Message, e);
+        }
+    }
 
     private static string? UnsupportedField(GitRepositorySpec spec) =>
         spec.Verification is not null ? "spec.verify (commit signature verification) is not supported by FluxSharp yet; remove it to reconcile this source"
@@ -133,10 +121,9 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         _ => ConditionReasons.GitOperationFailed,
     };
 
-    private async Task<GitCheckoutRequest> BuildRequestAsync(GitRepository repo, CancellationToken cancellationToken)
+    private async Task<GitCheckoutRequest> BuildRequestAsync(GitRepository repo, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var spec = repo.Spec;
-        var timeout = GoDuration.TryParse(spec.Timeout, out var t) && t > TimeSpan.Zero ? t : TimeSpan.FromSeconds(60);
         GitAuth? auth = null;
         if (spec.SecretRef is { Name.Length: > 0 } secretRef)
         {
@@ -187,7 +174,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
             var ignore = SourceIgnore.Load(workDir, repo.Spec.Ignore);
             var stored = await _storage.ArchiveAsync(StorageKind, ns, name, workDir, ignore, checkout.Revision, cancellationToken);
             _storage.GarbageCollect(StorageKind, ns, name, stored.Path, keep: 2);
-            LogStored(_logger, ns, name, stored.Revision);
+            LogStored(Logger, ns, name, stored.Revision);
             var artifact = new Artifact
             {
                 Path = stored.Path,
@@ -221,12 +208,4 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         repo.Status?.ObservedIgnore == repo.Spec.Ignore
         && (repo.Status?.ObservedRecurseSubmodules ?? false) == (repo.Spec.RecurseSubmodules ?? false)
         && (repo.Status?.ObservedSparseCheckout ?? []).SequenceEqual(repo.Spec.SparseCheckout ?? []);
-
-    private async Task FinishAsync(GitRepository repo, GitRepositoryStatus? before, StatusReport report, CancellationToken cancellationToken)
-    {
-        var after = report.Build();
-        await _patcher.PatchStatusAsync(repo, before, after, cancellationToken);
-        var ready = Conditions.Find(after.Conditions, ConditionTypes.Ready);
-        ControllerMetrics.RecordCondition(GitRepository.KindName, repo.Metadata.NamespaceProperty, repo.Metadata.Name, ConditionTypes.Ready, ready?.Status ?? ConditionStatus.Unknown);
-    }
 }

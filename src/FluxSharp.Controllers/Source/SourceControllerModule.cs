@@ -19,13 +19,13 @@ public sealed class SourceControllerModule : IControllerModule
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Logs.CreateLogger("FluxSharp.Controllers.GitRepository");
         var storage = new ArtifactStorage(context.StoragePath, context.ArtifactBaseUrl.ToString().TrimEnd('/'));
-        var events = new EventRecorder(context.Kube, FluxNames.SourceController, logger);
-        var reconciler = new GitRepositoryReconciler(context.Kube, new GitClient(), storage, events, logger);
+        var events = new EventRecorder(context.Kube, FluxNames.SourceController, logger) { Time = context.Time };
+        var reconciler = new GitRepositoryReconciler(context.Kube, new GitClient(), storage, events, logger, context.Time);
         using var controller = new Controller<GitRepository>(
             context.Kube,
             GitRepositories,
             reconciler,
-            new ControllerOptions { Concurrency = context.Concurrency, Namespace = context.WatchNamespace },
+            context.ControllerOptions(),
             logger);
         await controller.RunAsync(cancellationToken);
     }

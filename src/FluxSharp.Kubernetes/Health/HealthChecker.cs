@@ -44,6 +44,9 @@ public sealed class HealthChecker
         _mapper = new ResourceMapper(_rest);
     }
 
+    /// <summary>The clock of the polls and the deadline.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Custom health checks (spec.healthCheckExprs) used instead of kstatus for the kinds they cover.</summary>
     public CelHealthEvaluator? Cel { get; init; }
 
@@ -88,7 +91,7 @@ public sealed class HealthChecker
             return new HealthCheckResult(true, [], false);
         }
 
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var deadline = Time.GetUtcNow() + timeout;
         var last = entries.ToDictionary(e => e.Id, e => new ObjectHealth(e, new HealthResult(ObjectStatus.Unknown, "not checked yet")));
         while (true)
         {
@@ -113,12 +116,12 @@ public sealed class HealthChecker
                 return new HealthCheckResult(false, results, false);
             }
 
-            if (DateTimeOffset.UtcNow + pollInterval > deadline)
+            if (Time.GetUtcNow() + pollInterval > deadline)
             {
                 return new HealthCheckResult(false, results, true);
             }
 
-            await Task.Delay(pollInterval, cancellationToken);
+            await Task.Delay(pollInterval, Time, cancellationToken);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluxSharp.Kubernetes.Client;
 using k8s;
 using k8s.Models;
@@ -25,8 +24,8 @@ public sealed partial class Controller<T> : IDisposable
         _reconciler = reconciler;
         _options = options;
         _logger = logger;
-        _queue = new WorkQueue(options.BaseRetryDelay, options.MaxRetryDelay);
-        Informer = new Informer(new ResourceClient(kube, resource), options.Namespace, logger) { ResyncPeriod = options.ResyncPeriod };
+        _queue = new WorkQueue(options.BaseRetryDelay, options.MaxRetryDelay, time: options.TimeProvider);
+        Informer = new Informer(new ResourceClient(kube, resource), options.Namespace, logger) { ResyncPeriod = options.ResyncPeriod, Time = options.TimeProvider };
         Informer.Changed += change =>
         {
             if (ReconcilePredicate.ShouldReconcile(change))
@@ -39,6 +38,9 @@ public sealed partial class Controller<T> : IDisposable
     public ApiResource Resource { get; }
 
     public Informer Informer { get; }
+
+    /// <summary>The work queue (tests look at what waits in it).</summary>
+    internal WorkQueue Queue => _queue;
 
     /// <summary>Queues a reconcile of one object now (e.g. its source changed).</summary>
     public void Enqueue(ObjectKey key) => _queue.Add(key);
@@ -108,9 +110,10 @@ public sealed partial class Controller<T> : IDisposable
         var obj = KubernetesJson.Deserialize<T>(json.ToJsonString());
         // Everything logged while reconciling (by any logger of the same factory) carries the object, as Flux's lines do.
         using var scope = _logger.BeginScope(new ReconcileLogScope(Resource, key, Guid.NewGuid().ToString()));
-        var watch = Stopwatch.StartNew();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ReconcileTimeout);
+        var time = _options.TimeProvider;
+        var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(_options.ReconcileTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var result = await _reconciler.ReconcileAsync(obj, timeout.Token);
@@ -120,7 +123,8 @@ public sealed partial class Controller<T> : IDisposable
                 _queue.AddAfter(key, after);
             }
 
-            LogReconciled(_logger, Resource.Kind, key, watch.ElapsedMilliseconds);
+            var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            LogReconciled(_logger, Resource.Kind, key, elapsed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -135,7 +139,7 @@ public sealed partial class Controller<T> : IDisposable
         }
         finally
         {
-            ControllerMetrics.ReconcileDuration.WithLabels(Resource.Kind, key.Name, key.Namespace ?? string.Empty).Observe(watch.Elapsed.TotalSeconds);
+            ControllerMetrics.ReconcileDuration.WithLabels(Resource.Kind, key.Name, key.Namespace ?? string.Empty).Observe(time.GetElapsedTime(started).TotalSeconds);
         }
     }
 }

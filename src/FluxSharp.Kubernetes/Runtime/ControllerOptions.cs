@@ -18,4 +18,7 @@ public sealed class ControllerOptions
     public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromMilliseconds(750);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The clock of requeues, backoff, resync and the reconcile timeout (a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -39,6 +39,9 @@ public sealed partial class EventRecorder
     /// <summary>In-process receivers of every event (e.g. alerts).</summary>
     public List<Action<FluxEvent>> Sinks { get; } = [];
 
+    /// <summary>The clock of event timestamps and aggregation.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Identical events within this window are counted on one Event object.</summary>
     public TimeSpan AggregationWindow { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -51,7 +54,7 @@ public sealed partial class EventRecorder
     public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var now = DateTimeOffset.UtcNow;
+        var now = Time.GetUtcNow();
         var involved = new V1ObjectReference
         {
             ApiVersion = obj.ApiVersion,

@@ -37,6 +37,9 @@ public sealed partial class Informer
     /// <summary>How often every cached object is replayed as a resync change.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The clock of resyncs and error backoff.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How long one watch request may stay open before it is renewed.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -65,7 +68,7 @@ public sealed partial class Informer
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
-        var nextResync = DateTimeOffset.UtcNow + ResyncPeriod;
+        var nextResync = Time.GetUtcNow() + ResyncPeriod;
         string? resourceVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -77,8 +80,8 @@ public sealed partial class Informer
                     _synced.TrySetResult();
                 }
 
-                using var resync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                resync.CancelAfter(Max(TimeSpan.Zero, nextResync - DateTimeOffset.UtcNow));
+                using var resyncDue = new CancellationTokenSource(Max(TimeSpan.Zero, nextResync - Time.GetUtcNow()), Time);
+                using var resync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, resyncDue.Token);
                 try
                 {
                     Interlocked.Increment(ref _watches);
@@ -94,9 +97,9 @@ public sealed partial class Informer
                     // Resync time.
                 }
 
-                if (DateTimeOffset.UtcNow >= nextResync)
+                if (Time.GetUtcNow() >= nextResync)
                 {
-                    nextResync = DateTimeOffset.UtcNow + ResyncPeriod;
+                    nextResync = Time.GetUtcNow() + ResyncPeriod;
                     foreach (var (key, obj) in Snapshot())
                     {
                         Changed?.Invoke(new ObjectChange(key, obj, obj, Resync: true));
@@ -118,7 +121,7 @@ public sealed partial class Informer
                 LogWatchFailed(_logger, _client.Resource.ToString(), backoff, e);
                 try
                 {
-                    await Task.Delay(backoff, cancellationToken);
+                    await Task.Delay(backoff, Time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -6,7 +6,7 @@ namespace FluxSharp.Kubernetes.Runtime;
 /// <summary>
 /// The controller work queue: a key is queued at most once, never processed by two workers at once (a key added
 /// while in flight is processed again after), delayed adds for RequeueAfter, and per-key exponential backoff
-/// with a global rate limit for failures.
+/// with a global rate limit for failures. Delays run on the given <see cref="TimeProvider"/> (a fake clock in tests).
 /// </summary>
 public sealed class WorkQueue : IDisposable
 {
@@ -18,13 +18,15 @@ public sealed class WorkQueue : IDisposable
     private readonly Dictionary<ObjectKey, CancellationTokenSource> _delayed = [];
     private readonly Channel<ObjectKey> _ready = Channel.CreateUnbounded<ObjectKey>();
     private readonly TokenBucket _bucket;
+    private readonly TimeProvider _time;
     private bool _shutdown;
 
-    public WorkQueue(TimeSpan? baseDelay = null, TimeSpan? maxDelay = null, double qps = 10, int burst = 100)
+    public WorkQueue(TimeSpan? baseDelay = null, TimeSpan? maxDelay = null, double qps = 10, int burst = 100, TimeProvider? time = null)
     {
         BaseDelay = baseDelay ?? TimeSpan.FromMilliseconds(5);
         MaxDelay = maxDelay ?? TimeSpan.FromSeconds(1000);
-        _bucket = new TokenBucket(qps, burst);
+        _time = time ?? TimeProvider.System;
+        _bucket = new TokenBucket(qps, burst, _time);
     }
 
     public TimeSpan BaseDelay { get; }
@@ -39,6 +41,18 @@ public sealed class WorkQueue : IDisposable
             lock (_lock)
             {
                 return _queued.Count + _processing.Count;
+            }
+        }
+    }
+
+    /// <summary>Keys waiting for a delayed add (requeue or backoff) to come due.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _delayed.Count;
             }
         }
     }
@@ -76,6 +90,7 @@ public sealed class WorkQueue : IDisposable
         }
 
         CancellationTokenSource cts;
+        Task due;
         lock (_lock)
         {
             if (_shutdown)
@@ -86,9 +101,12 @@ public sealed class WorkQueue : IDisposable
             CancelDelayed(key);
             cts = new CancellationTokenSource();
             _delayed[key] = cts;
+
+            // The timer starts here, so a key counted in Waiting is timed from now (tests advance a fake clock after it).
+            due = Task.Delay(delay, _time, cts.Token);
         }
 
-        _ = DelayThenAddAsync(key, delay, cts);
+        _ = AddWhenDueAsync(key, due, cts);
     }
 
     /// <summary>Adds the key after the per-key backoff (doubling from BaseDelay) or the global rate limit, whichever is longer.</summary>
@@ -187,11 +205,11 @@ public sealed class WorkQueue : IDisposable
         }
     }
 
-    private async Task DelayThenAddAsync(ObjectKey key, TimeSpan delay, CancellationTokenSource cts)
+    private async Task AddWhenDueAsync(ObjectKey key, Task due, CancellationTokenSource cts)
     {
         try
         {
-            await Task.Delay(delay, cts.Token);
+            await due;
         }
         catch (OperationCanceledException)
         {
@@ -217,17 +235,17 @@ public sealed class WorkQueue : IDisposable
     }
 
     /// <summary>Global rate limit for retries (client-go's default: 10 per second, burst 100).</summary>
-    private sealed class TokenBucket(double qps, int burst)
+    private sealed class TokenBucket(double qps, int burst, TimeProvider time)
     {
         private readonly object _lock = new();
         private double _tokens = burst;
-        private DateTimeOffset _last = DateTimeOffset.UtcNow;
+        private DateTimeOffset _last = time.GetUtcNow();
 
         public TimeSpan Reserve()
         {
             lock (_lock)
             {
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 _tokens = Math.Min(burst, _tokens + ((now - _last).TotalSeconds * qps));
                 _last = now;
                 _tokens -= 1;

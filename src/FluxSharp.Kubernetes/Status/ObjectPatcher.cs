@@ -25,9 +25,15 @@ public sealed class ObjectPatcher
     public async Task PatchStatusAsync<TStatus>(IKubernetesObject<V1ObjectMeta> obj, TStatus? before, TStatus after, CancellationToken cancellationToken)
         where TStatus : class
     {
+        ArgumentNullException.ThrowIfNull(after);
+        await PatchStatusAsync(obj, before is null ? null : ToJson(before), ToJson(after), cancellationToken);
+    }
+
+    /// <summary>Patches status from one JSON document to another; does nothing when equal.</summary>
+    public async Task PatchStatusAsync(IKubernetesObject<V1ObjectMeta> obj, JsonObject? before, JsonObject after, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(obj);
-        var from = before is null ? null : ToJson(before);
-        var diff = MergePatch.Diff(from, ToJson(after));
+        var diff = MergePatch.Diff(before, after);
         if (diff is null)
         {
             return;
@@ -61,5 +67,8 @@ public sealed class ObjectPatcher
         obj.Metadata.Finalizers = list;
     }
 
-    private static JsonObject ToJson(object value) => JsonNode.Parse(KubernetesJson.Serialize(value)) as JsonObject ?? [];
+    /// <summary>A value as the API server sees it (KubernetesJson's names and formats).</summary>
+    public static JsonObject ToJson(object value) => ToJsonNode(value) as JsonObject ?? [];
+
+    public static JsonNode? ToJsonNode(object value) => JsonNode.Parse(KubernetesJson.Serialize(value));
 }

@@ -11,7 +11,7 @@ namespace FluxSharp.Api.Kustomize.V1;
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp", Order = 0)]
 [PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", Order = 1)]
 [PrinterColumn("Status", "string", ".status.conditions[?(@.type==\"Ready\")].message", Order = 2)]
-public sealed record Kustomization : IKubernetesObject<V1ObjectMeta>, ISpec<KustomizationSpec>, IStatus<KustomizationStatus?>
+public sealed record Kustomization : IFluxObject<KustomizationStatus>, ISpec<KustomizationSpec>
 {
     public const string KindName = "Kustomization";
     public const string ApiVersionValue = KustomizeGroup.GroupVersion;
@@ -34,4 +34,14 @@ public sealed record Kustomization : IKubernetesObject<V1ObjectMeta>, ISpec<Kust
     [JsonPropertyName("status")]
     [DefaultJson("""{"observedGeneration":-1}""")]
     public KustomizationStatus? Status { get; set; }
+
+    bool IFluxObject.Suspended => Spec.Suspend == true;
+
+    string? IFluxObject.Interval => Spec.Interval;
+
+    /// <summary>Validation, apply and health checks time out after spec.timeout, the interval when unset.</summary>
+    string? IFluxObject.Timeout => Spec.Timeout ?? Spec.Interval;
+
+    /// <summary>Failures are retried after spec.retryInterval, the interval when unset.</summary>
+    string? IFluxObject.RetryInterval => Spec.RetryInterval ?? Spec.Interval;
 }

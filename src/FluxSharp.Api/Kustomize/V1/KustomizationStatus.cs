@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FluxSharp.Api.Kustomize.V1;
 
 /// <summary>KustomizationStatus defines the observed state of a kustomization.</summary>
-public sealed record KustomizationStatus
+public sealed record KustomizationStatus : IFluxStatus
 {
     /// <summary>ObservedGeneration is the last reconciled generation.</summary>
     [JsonPropertyName("observedGeneration")]

@@ -12,7 +12,7 @@ namespace FluxSharp.Api.Source.V1;
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp", Order = 1)]
 [PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", Order = 2)]
 [PrinterColumn("Status", "string", ".status.conditions[?(@.type==\"Ready\")].message", Order = 3)]
-public sealed record GitRepository : IKubernetesObject<V1ObjectMeta>, ISpec<GitRepositorySpec>, IStatus<GitRepositoryStatus?>
+public sealed record GitRepository : IFluxObject<GitRepositoryStatus>, ISpec<GitRepositorySpec>
 {
     public const string KindName = "GitRepository";
     public const string ApiVersionValue = SourceGroup.GroupVersion;
@@ -35,4 +35,14 @@ public sealed record GitRepository : IKubernetesObject<V1ObjectMeta>, ISpec<GitR
     [JsonPropertyName("status")]
     [DefaultJson("""{"observedGeneration":-1}""")]
     public GitRepositoryStatus? Status { get; set; }
+
+    bool IFluxObject.Suspended => Spec.Suspend == true;
+
+    string? IFluxObject.Interval => Spec.Interval;
+
+    /// <summary>Git operations time out after spec.timeout, 60s when unset (the CRD's default).</summary>
+    string? IFluxObject.Timeout => Spec.Timeout ?? "60s";
+
+    /// <summary>Sources have no retryInterval: failures back off.</summary>
+    string? IFluxObject.RetryInterval => null;
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FluxSharp.Api.Source.V1;
 
 /// <summary>GitRepositoryStatus records the observed state of a Git repository.</summary>
-public sealed record GitRepositoryStatus
+public sealed record GitRepositoryStatus : IFluxStatus
 {
     /// <summary>ObservedGeneration is the last observed generation of the GitRepository object.</summary>
     [JsonPropertyName("observedGeneration")]

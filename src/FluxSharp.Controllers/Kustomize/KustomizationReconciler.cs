@@ -160,9 +160,6 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
         return ReconcileResult.After(interval);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kustomization {Namespace}/{Name}: {Changes}")]
-    private static partial void LogChanges(ILogger logger, string @namespace, string name, string changes);
-
     private static Dictionary<string, string> RevisionMetadata(SourceArtifact source) =>
         new() { ["kustomize.toolkit.fluxcd.io/revision"] = source.Revision };
 
@@ -232,12 +229,6 @@ public sealed partial class KustomizationReconciler : IReconciler<Kustomization>
                     throw new PruneException(e.Message, e);
                 }
             }
-        }
-
-        if (changes.HasChanges)
-        {
-            var summary = changes.ChangesSummary().Replace('\n', ',');
-            LogChanges(_logger, ks.Metadata.NamespaceProperty, ks.Metadata.Name, summary);
         }
 
         return changes;

@@ -177,7 +177,8 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         var remote = await _git.ResolveRemoteRevisionAsync(request, cancellationToken);
         if (current is not null && remote == current.Revision && SameSettings(repo) && File.Exists(Path.Combine(_storage.Root, current.Path)))
         {
-            return (current, false, string.Empty);
+            // As Flux: the URL follows the artifact server, which may have moved since (a restarted `fluxsharp dev`).
+            return (current with { Url = _storage.UrlFor(current.Path) }, false, string.Empty);
         }
 
         var workDir = Path.Combine(Path.GetTempPath(), "fluxsharp-git", Guid.NewGuid().ToString("N"));

@@ -59,6 +59,38 @@ public sealed class BuildKustomizationDryRunTests
     }
 
     [Fact]
+    public async Task DryRunMasksSopsEncryptedSecretsAsFluxDoes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "fluxsharp-build-sops", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            const string sops = "sops:\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n  version: 3.7.3\n";
+            await File.WriteAllTextAsync(Path.Combine(dir, "docker.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ENC[AES256_GCM,data:eyJ9,iv:aXY=,tag:dGFn,type:str]\n" + sops);
+            await File.WriteAllTextAsync(Path.Combine(dir, "basic.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: basic\ntype: kubernetes.io/basic-auth\nstringData:\n  username: ENC[AES256_GCM,data:dXNlcg==,iv:aXY=,tag:dGFn,type:str]\n" + sops);
+            await File.WriteAllTextAsync(Path.Combine(dir, "plain.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  username: admin\n");
+            var ks = Path.Combine(dir, "ks.yaml");
+            await File.WriteAllTextAsync(ks, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: sops\n  namespace: flux-system\nspec:\n  interval: 5m\n  prune: true\n  path: ./\n  sourceRef:\n    kind: GitRepository\n    name: repo\n");
+
+            var result = await FluxResult.RunAsync("build", "kustomization", "sops", "--path", dir, "--kustomization-file", ks, "--dry-run", "--kubeconfig", NoCluster);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            var secrets = new YamlDotNet.Serialization.DeserializerBuilder().Build();
+            var docs = result.Stdout.Split("---\n", StringSplitOptions.RemoveEmptyEntries)
+                .Select(d => secrets.Deserialize<Dictionary<string, object>>(d))
+                .ToDictionary(d => (string)((Dictionary<object, object>)d["metadata"])["name"]);
+            Assert.All(docs.Values, d => Assert.False(d.ContainsKey("sops")));
+            // A docker config stays JSON: base64 of {"mask":"**SOPS**"}, as flux prints it.
+            Assert.Equal("eyJtYXNrIjoiKipTT1BTKioifQ==", ((Dictionary<object, object>)docs["registry"]["data"])[".dockerconfigjson"]);
+            Assert.Equal("**SOPS**", ((Dictionary<object, object>)docs["basic"]["stringData"])["username"]);
+            Assert.Equal("admin", ((Dictionary<object, object>)docs["plain"]["stringData"])["username"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task StrictSubstituteFailsOnAMissingVariableNamingIt()
     {
         var result = await FluxResult.RunAsync(

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FluxSharp.Testing;
 
 namespace FluxSharp.Cli.Tests;
 
@@ -75,6 +78,88 @@ public sealed class DevCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task DevPrintsOneLinePerEventAndWritesTheManagersJsonLogToTheStateDir()
+    {
+        await using var dev = await DevProcess.StartAsync(_stateDir, "--log-level", "debug");
+        var kubeconfig = Path.Combine(_stateDir, "kubeconfig");
+        var logFile = Path.Combine(_stateDir, "logs", "manager.log");
+        Assert.Contains($"logs:        {logFile} ", dev.Output, StringComparison.Ordinal);
+        await RunKubectlAsync(kubeconfig, "wait", "--for=condition=Ready", "kustomization/flux-system", "-n", "flux-system", "--timeout=90s");
+        await Eventually.WaitAsync(
+            () => dev.Output.Contains("✔ Kustomization/flux-system/flux-system: Reconciliation finished in ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "the Kustomization's success event on dev's console");
+
+        // The console: events and the view's change lines, no console-logger lines, and each change set once.
+        var lines = dev.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, l => Regex.IsMatch(l, "^(trce|dbug|info|warn|fail|crit): "));
+        Assert.Contains(lines, l => l.StartsWith("✔ GitRepository/flux-system/flux-system: stored artifact for commit ", StringComparison.Ordinal));
+        var applied = Assert.Single(lines, l => l.Contains("Deployment/hello/hello created", StringComparison.Ordinal));
+        Assert.StartsWith("✔ Kustomization/flux-system/flux-system: Namespace/hello created, ", applied, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("Kustomization/flux-system/flux-system  ", StringComparison.Ordinal) && l.Contains("  True  Applied revision: ", StringComparison.Ordinal));
+
+        // The log file: Flux's JSON lines, at the level asked for.
+        var entries = await Eventually.WaitAsync(
+            async () => (await ReadSharedAsync(logFile)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList(),
+            e => e.Any(l => (string?)l["controllerKind"] == "Kustomization" && ((string?)l["msg"])?.StartsWith("Reconciliation finished in ", StringComparison.Ordinal) == true),
+            TimeSpan.FromSeconds(30),
+            "the Kustomization's reconcile in the log file");
+        Assert.All(entries, e => Assert.True(e["level"] is not null && e["ts"] is not null && e["msg"] is not null, e.ToJsonString()));
+        Assert.Contains(entries, e => (string?)e["level"] == "debug");
+        Assert.Single(entries, e => ((string?)e["msg"])?.Contains("Deployment/hello/hello created", StringComparison.Ordinal) == true);
+
+        // `fluxsharp logs` reads the same lines from the manager Pod.
+        var logs = await Authoring.RunAsync(null, kubeconfig, "logs", "--kind", "Kustomization", "--kubeconfig", kubeconfig);
+        Assert.True(logs.ExitCode == 0, logs.Stderr);
+        Assert.Contains(" info Kustomization/flux-system.flux-system - Reconciliation finished in ", logs.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevRestartedOnItsStateServesArtifactsFromTheNewServerAndDoesNotReprintOldEvents()
+    {
+        var kubeconfig = Path.Combine(_stateDir, "kubeconfig");
+        await using (var first = await DevProcess.StartAsync(_stateDir))
+        {
+            await RunKubectlAsync(kubeconfig, "wait", "--for=condition=Ready", "kustomization/flux-system", "-n", "flux-system", "--timeout=90s");
+            Assert.Equal(0, await first.StopWithSigtermAsync());
+            Assert.Contains("stored artifact for commit", first.Output, StringComparison.Ordinal);
+        }
+
+        await using var again = await DevProcess.StartAsync(_stateDir);
+        var artifacts = Regex.Match(again.Output, "^artifacts: +(\\S+)$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.StartsWith("http://127.0.0.1:", artifacts, StringComparison.Ordinal);
+
+        // The artifact server has a new port: the GitRepository's URL follows it, and the Kustomization can download.
+        await Eventually.WaitAsync(
+            () => RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.url}"),
+            url => url.StartsWith(artifacts, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            "the artifact URL on the restarted artifact server");
+        await RunKubectlAsync(kubeconfig, "annotate", "kustomization", "flux-system", "-n", "flux-system", "reconcile.fluxcd.io/requestedAt=restarted", "--overwrite");
+        await RunKubectlAsync(kubeconfig, "wait", "--for=jsonpath={.status.lastHandledReconcileAt}=restarted", "kustomization/flux-system", "-n", "flux-system", "--timeout=60s");
+        Assert.Equal("True", await RunKubectlAsync(kubeconfig, "get", "kustomization", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"));
+
+        // The first run's events are kept in the state, but only new ones are printed (the artifact was not made again).
+        await Eventually.WaitAsync(
+            () => again.Output.Contains("✔ Kustomization/flux-system/flux-system: Reconciliation finished in ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "the restarted Kustomization's success event");
+        Assert.DoesNotContain("stored artifact for commit", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevRejectsABadLogLevelInOneLine()
+    {
+        var psi = DevProcess.StartInfo(_stateDir, "--log-level", "loud");
+        using var p = Process.Start(psi)!;
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal("error: --log-level: \"loud\" is not one of debug, info, error", stderr.Trim());
+        Assert.False(Directory.Exists(_stateDir));
+    }
+
+    [Fact]
     public async Task DevRejectsAnInvalidPortWithAClearMessage()
     {
         var psi = DevProcess.StartInfo(_stateDir, "--port", "70000");
@@ -83,6 +168,16 @@ public sealed class DevCommandTests : IDisposable
         await p.WaitForExitAsync();
         Assert.NotEqual(0, p.ExitCode);
         Assert.Contains("--port", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The file's text, read while dev still appends to it.</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(file);
+        var text = await reader.ReadToEndAsync();
+        // A line being written is not complete yet.
+        return text[..(text.LastIndexOf('\n') + 1)];
     }
 
     private static Task<string> RunKubectlAsync(string kubeconfig, params string[] args) => RunKubectlAsync(kubeconfig, args, null);

@@ -26,10 +26,11 @@ internal static class DevCommand
         var url = new Option<string?>("--url") { Description = "repository to sync (default: this checkout, as a file:// URL)" };
         var branch = new Option<string?>("--branch") { Description = "branch to sync (default: the checkout's current branch, else main)" };
         var path = new Option<string?>("--path") { Description = "path in the repository to apply (default: ./examples/hello)" };
-        var noView = new Option<bool>("--no-view") { Description = "do not show the live view of GitRepositories and Kustomizations" };
+        var noView = new Option<bool>("--no-view") { Description = "do not show the live view of GitRepositories and Kustomizations (events are still printed)" };
+        var logLevel = new Option<string>("--log-level") { Description = "level of the manager's log (logs/manager.log in --state-dir, and `fluxsharp logs`): debug, info or error", DefaultValueFactory = _ => "info" };
         var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane and the Flux controllers, no cluster needed")
         {
-            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path, noView,
+            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path, noView, logLevel,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new DevSettings(
@@ -42,7 +43,8 @@ internal static class DevCommand
                 parse.GetValue(url),
                 parse.GetValue(branch),
                 parse.GetValue(path),
-                !parse.GetValue(noView)),
+                !parse.GetValue(noView),
+                ManagerCommand.LogLevelOf(parse.GetValue(logLevel))),
             cancellationToken));
         return command;
     }
@@ -66,20 +68,38 @@ internal static class DevCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        // On a terminal the live view redraws in place: only warnings may scroll it (the manager Pod's log keeps everything).
+        // The console shows events and the live view; the logs (Flux's JSON lines) go to a file in the state dir and
+        // to the manager Pod's log (`fluxsharp logs`, `kubectl logs`).
+        var started = DateTimeOffset.UtcNow;
+        RollingLogFile logFile;
+        try
+        {
+            logFile = new RollingLogFile(Path.Combine(settings.StateDir, "logs", "manager.log"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"cannot write the log file under {settings.StateDir}: {e.Message}");
+            return 1;
+        }
+
+        using var logFileOwner = logFile;
         var managerPod = new DevManagerPod();
         using var logs = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddProvider(managerPod.LogProvider())
-            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, settings.View && !Console.IsOutputRedirected ? LogLevel.Warning : LogLevel.Information)
-            .SetMinimumLevel(LogLevel.Information));
+            .AddProvider(new FluxJsonLoggerProvider(line =>
+            {
+                managerPod.WriteLog(line);
+                logFile.Write(line);
+            }))
+            // ASP.NET Core's own information lines (one per request) would drown the controllers' lines.
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .SetMinimumLevel(settings.LogLevel));
 
         var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
         managerPod.Register(options);
         LocalControlPlane plane;
         try
         {
-            plane = await LocalControlPlane.StartAsync(options, cancellationToken: stop.Token);
+            plane = await LocalControlPlane.StartAsync(options, logs, stop.Token);
         }
         catch (IOException e)
         {
@@ -95,6 +115,7 @@ internal static class DevCommand
             await DevSync.InstallCrdsAsync(kube, stop.Token);
             Console.WriteLine($"API server:  {plane.BaseUrl}");
             Console.WriteLine($"kubeconfig:  {Path.GetFullPath(kubeconfig)}");
+            Console.WriteLine($"logs:        {logFile.Path} (and `fluxsharp logs`)");
 
             FluxManager? manager = null;
             if (settings.Controllers)
@@ -124,7 +145,8 @@ internal static class DevCommand
 
             Console.WriteLine($"try:         kubectl --kubeconfig {kubeconfig} get gitrepositories,kustomizations -A");
             Console.WriteLine("Ctrl-C stops (state is kept).");
-            var view = settings.View ? DevLiveView.RunAsync(kube, stop.Token) : Task.CompletedTask;
+            // Second precision, as events' timestamps: nothing recorded since dev started is missed.
+            var view = DevLiveView.RunAsync(kube, settings.View, started.AddTicks(-(started.Ticks % TimeSpan.TicksPerSecond)), stop.Token);
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);
@@ -176,5 +198,5 @@ internal static class DevCommand
         Console.WriteLine($"             Kustomization {DevSync.Namespace}/{DevSync.Name} applies {path}");
     }
 
-    private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path, bool View);
+    private sealed record DevSettings(string StateDir, int Port, bool Tls, bool Simulate, bool Controllers, bool Sync, string? Url, string? Branch, string? Path, bool View, LogLevel LogLevel);
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FluxSharp.Cli.Flux;
 using FluxSharp.Kubernetes.Client;
@@ -9,61 +11,102 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FluxSharp.Cli.Commands;
 
 /// <summary>
-/// `fluxsharp dev`'s live view of GitRepositories and Kustomizations (revision, readiness, message) until Ctrl-C.
-/// On a terminal the table is redrawn in place when something changes; redirected (tests, CI) it prints one line
-/// per change of a row. Driven by informers (list + watch), so nothing polls.
+/// `fluxsharp dev`'s console after start-up, until Ctrl-C: one line per Kubernetes Event the controllers record
+/// about a Flux object ("✔ Kustomization/flux-system/flux-system: ..."), and the live view of GitRepositories and
+/// Kustomizations (revision, readiness, message). On a terminal the view is a table redrawn in place under the event
+/// lines; redirected (tests, CI) it is one line per change of a row. Logs are not shown here: they go to the log
+/// file and the manager Pod's log. Driven by informers (list + watch), so nothing polls.
 /// </summary>
 internal static class DevLiveView
 {
     private static readonly FluxKind[] Kinds = [FluxKind.GitRepository, FluxKind.Kustomization];
+    private static readonly ApiResource EventResource = new(string.Empty, "v1", "events", "Event");
     private static readonly string[] Header = ["KIND", "NAMESPACE", "NAME", "REVISION", "READY", "MESSAGE"];
 
-    public static async Task RunAsync(IKubernetes kube, CancellationToken cancellationToken)
+    /// <param name="table">show the GitRepositories and Kustomizations (false: only the events)</param>
+    /// <param name="since">events last seen before this are not shown (a kept state dir holds earlier runs' events)</param>
+    public static async Task RunAsync(IKubernetes kube, bool table, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var rows = new SortedDictionary<string, Row>(StringComparer.Ordinal);
-        var dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         var interactive = !Console.IsOutputRedirected;
-        var informers = Kinds.Select(kind =>
+        var color = interactive && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var rows = new SortedDictionary<string, Row>(StringComparer.Ordinal);
+        // Lines to print, in order; null asks for the table to be redrawn. One reader writes the console.
+        var output = Channel.CreateUnbounded<string?>(new UnboundedChannelOptions { SingleReader = true });
+        var informers = new List<Task>();
+        if (table)
         {
-            var informer = new Informer(new ResourceClient(kube, kind.Resource), null, NullLogger.Instance);
-            informer.Changed += change =>
+            informers.AddRange(Kinds.Select(kind =>
             {
-                var key = $"{kind.Kind}/{change.Key}";
-                var row = change.New is { } obj ? RowOf(kind, obj) : null;
-                lock (rows)
+                var informer = new Informer(new ResourceClient(kube, kind.Resource), null, NullLogger.Instance);
+                informer.Changed += change =>
                 {
-                    rows.TryGetValue(key, out var old);
-                    if (row == old)
+                    var key = $"{kind.Kind}/{change.Key}";
+                    var row = change.New is { } obj ? RowOf(kind, obj) : null;
+                    lock (rows)
                     {
-                        return;
-                    }
+                        rows.TryGetValue(key, out var old);
+                        if (row == old)
+                        {
+                            return;
+                        }
 
-                    if (row is null)
+                        if (row is null)
+                        {
+                            rows.Remove(key);
+                        }
+                        else
+                        {
+                            rows[key] = row;
+                        }
+
+                        output.Writer.TryWrite(interactive ? null : row is null ? $"{key}  deleted" : $"{key}  {row.Revision}  {row.Ready}  {row.Message}");
+                    }
+                };
+                return informer.RunAsync(cancellationToken);
+            }));
+        }
+
+        var events = new Informer(new ResourceClient(kube, EventResource), null, NullLogger.Instance);
+        events.Changed += change =>
+        {
+            if (EventLine(change, since, color) is { } line)
+            {
+                output.Writer.TryWrite(line);
+            }
+        };
+        informers.Add(events.RunAsync(cancellationToken));
+
+        try
+        {
+            var drawn = 0;
+            while (await output.Reader.WaitToReadAsync(cancellationToken))
+            {
+                // Everything pending at once: a burst of changes is one redraw.
+                var lines = new List<string>();
+                var redraw = false;
+                while (output.Reader.TryRead(out var item))
+                {
+                    if (item is null)
                     {
-                        rows.Remove(key);
+                        redraw = true;
                     }
                     else
                     {
-                        rows[key] = row;
+                        lines.Add(item);
                     }
                 }
 
                 if (!interactive)
                 {
-                    Console.Out.WriteLine(row is null ? $"{key}  deleted" : $"{key}  {row.Revision}  {row.Ready}  {row.Message}");
+                    foreach (var line in lines)
+                    {
+                        Console.Out.WriteLine(line);
+                    }
+
+                    continue;
                 }
 
-                dirty.Writer.TryWrite(true);
-            };
-            return informer.RunAsync(cancellationToken);
-        }).ToList();
-
-        try
-        {
-            if (interactive)
-            {
-                var drawn = 0;
-                await foreach (var _ in dirty.Reader.ReadAllAsync(cancellationToken))
+                if (lines.Count > 0 || redraw)
                 {
                     List<KeyValuePair<string, Row>> snapshot;
                     lock (rows)
@@ -71,12 +114,8 @@ internal static class DevLiveView
                         snapshot = [.. rows];
                     }
 
-                    drawn = Draw(snapshot, drawn);
+                    drawn = Draw(lines, snapshot, drawn);
                 }
-            }
-            else
-            {
-                await Task.WhenAll(informers);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -88,21 +127,65 @@ internal static class DevLiveView
         await Task.WhenAll(informers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>Redraws the table over the one drawn before (<paramref name="previousLines"/> lines up); returns its height.</summary>
-    private static int Draw(List<KeyValuePair<string, Row>> rows, int previousLines)
+    /// <summary>
+    /// The line for a newly recorded event about a Flux object, or null: other objects' events, events from before
+    /// <paramref name="since"/>, and updates that are not a repeat (an aggregated event's count going up is one).
+    /// </summary>
+    internal static string? EventLine(ObjectChange change, DateTimeOffset since, bool color)
     {
-        var table = new List<string[]> { Header };
-        table.AddRange(rows.Select(r =>
+        if (change.Resync || change.New is not { } ev || ev["involvedObject"] is not JsonObject involved)
         {
-            var parts = r.Key.Split('/', 3);
-            return new[] { parts[0], parts[1], parts[2], r.Value.Revision, r.Value.Ready, r.Value.Message };
-        }));
-        var width = Width();
-        var lines = GetCommand.Table(table).TrimEnd('\n').Split('\n')
-            .Select(l => l.Replace('\t', ' '))
-            // One terminal row per line, or moving the cursor back up would miss.
-            .Select(l => width > 1 && l.Length >= width ? l[..(width - 2)] + "…" : l)
-            .ToList();
+            return null;
+        }
+
+        var kind = (string?)involved["kind"];
+        if (!FluxKinds.IsFluxKind(kind))
+        {
+            return null;
+        }
+
+        if (change.Old is { } old && Count(ev) <= Count(old))
+        {
+            return null;
+        }
+
+        if (LastSeen(ev) is not { } seen || seen < since)
+        {
+            return null;
+        }
+
+        var warning = (string?)ev["type"] == "Warning";
+        var symbol = warning ? "✗" : "✔";
+        if (color)
+        {
+            symbol = $"\e[{(warning ? "31" : "32")}m{symbol}\e[0m";
+        }
+
+        var message = string.Join(", ", ((string?)ev["message"] ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return $"{symbol} {kind}/{(string?)involved["namespace"]}/{(string?)involved["name"]}: {message}";
+    }
+
+    private static int Count(JsonObject ev) => ev["count"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 1;
+
+    private static DateTimeOffset? LastSeen(JsonObject ev)
+    {
+        foreach (var field in new[] { "lastTimestamp", "eventTime", "firstTimestamp" })
+        {
+            if ((string?)ev[field] is { Length: > 0 } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return time;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Erases the table drawn before (<paramref name="previousLines"/> lines up), prints the new event lines where it
+    /// was (they scroll up with the terminal) and draws the table again under them; returns the table's height.
+    /// </summary>
+    private static int Draw(List<string> events, List<KeyValuePair<string, Row>> rows, int previousLines)
+    {
         var text = new StringBuilder();
         if (previousLines > 0)
         {
@@ -110,6 +193,12 @@ internal static class DevLiveView
         }
 
         text.Append("\r\e[J");
+        foreach (var line in events)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        var lines = TableLines(rows);
         foreach (var line in lines)
         {
             text.Append(line).Append('\n');
@@ -119,7 +208,28 @@ internal static class DevLiveView
         return lines.Count;
     }
 
-    private static Row RowOf(FluxKind kind, System.Text.Json.Nodes.JsonObject obj)
+    private static List<string> TableLines(List<KeyValuePair<string, Row>> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var table = new List<string[]> { Header };
+        table.AddRange(rows.Select(r =>
+        {
+            var parts = r.Key.Split('/', 3);
+            return new[] { parts[0], parts[1], parts[2], r.Value.Revision, r.Value.Ready, r.Value.Message };
+        }));
+        var width = Width();
+        return GetCommand.Table(table).TrimEnd('\n').Split('\n')
+            .Select(l => l.Replace('\t', ' ').TrimEnd())
+            // One terminal row per line, or moving the cursor back up would miss.
+            .Select(l => width > 1 && l.Length >= width ? l[..(width - 2)] + "…" : l)
+            .ToList();
+    }
+
+    private static Row RowOf(FluxKind kind, JsonObject obj)
     {
         var (ready, message) = FluxKind.ReadyOf(obj);
         return new Row(GetCommand.TruncateHex(kind.Revision(obj)), ready, GetCommand.TruncateHex(message));

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Reflection;
 using FluxSharp.LocalCluster;
-using FluxSharp.Manager;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -28,8 +27,8 @@ internal sealed class DevManagerPod
 
     private readonly PodLogBuffer _log = new();
 
-    /// <summary>Add to the manager's logger factory: its lines go into the Pod's log.</summary>
-    public FluxJsonLoggerProvider LogProvider() => new(_log.Write);
+    /// <summary>Appends a line (one of the manager's JSON log lines) to the Pod's log.</summary>
+    public void WriteLog(string line) => _log.Write(line);
 
     /// <summary>The control plane serves the Pod's log from the buffer.</summary>
     public void Register(LocalControlPlaneOptions options) => options.PodLogs.Register(Namespace, Name, _log.ReadAsync);

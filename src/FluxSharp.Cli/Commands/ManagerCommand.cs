@@ -34,13 +34,7 @@ internal static class ManagerCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var level = Value(parse, logLevel) switch
-            {
-                "debug" => LogLevel.Debug,
-                "info" => LogLevel.Information,
-                "error" => LogLevel.Error,
-                var other => throw new ArgumentException($"--log-level: \"{other}\" is not one of debug, info, error"),
-            };
+            var level = LogLevelOf(Value(parse, logLevel));
             var options = new ManagerOptions
             {
                 Kubeconfig = Value(parse, kubeconfig),
@@ -60,6 +54,15 @@ internal static class ManagerCommand
         });
         return command;
     }
+
+    /// <summary>--log-level's value (Flux's level names) as a .NET log level.</summary>
+    public static LogLevel LogLevelOf(string? value) => value switch
+    {
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "error" => LogLevel.Error,
+        var other => throw new ArgumentException($"--log-level: \"{other}\" is not one of debug, info, error"),
+    };
 
     /// <summary>The controllers this build of FluxSharp has.</summary>
     public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule(), new KustomizeControllerModule()];

@@ -82,12 +82,15 @@ internal static class BuildCommand
             return obj;
         }
 
-        var mask = Convert.ToBase64String(Encoding.UTF8.GetBytes(SopsMask));
         var encrypted = obj["sops"] is JsonObject sops && ((string?)sops["mac"])?.StartsWith("ENC[", StringComparison.Ordinal) == true;
         if (encrypted)
         {
             obj.Remove("sops");
         }
+
+        // A docker config Secret must stay JSON: flux masks its values as {"mask":"**SOPS**"}.
+        var plainMask = encrypted && (string?)obj["type"] == "kubernetes.io/dockerconfigjson" ? $"{{\"mask\":\"{SopsMask}\"}}" : SopsMask;
+        var mask = Convert.ToBase64String(Encoding.UTF8.GetBytes(plainMask));
 
         foreach (var field in new[] { "data", "stringData" })
         {
@@ -102,7 +105,7 @@ internal static class BuildCommand
                 var plain = field == "data" ? Decode(value) : value;
                 if (encrypted || (plain.Contains("sops", StringComparison.Ordinal) && plain.Contains("ENC[", StringComparison.Ordinal)))
                 {
-                    map[key] = encrypted && field == "stringData" ? SopsMask : mask;
+                    map[key] = encrypted && field == "stringData" ? plainMask : mask;
                 }
             }
         }

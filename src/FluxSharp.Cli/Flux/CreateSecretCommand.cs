@@ -80,7 +80,8 @@ internal static class CreateSecretCommand
             var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = metadata, ["stringData"] = data };
             if (CreateCommand.Exporting(parse))
             {
-                Console.Out.Write(FluxExport.Yaml([secret]));
+                // As flux: the secret's manifest (which ends in a newline) is printed with Println, so an empty line follows.
+                Console.Out.Write(FluxExport.Yaml([secret]) + "\n");
                 return Task.FromResult(0);
             }
 

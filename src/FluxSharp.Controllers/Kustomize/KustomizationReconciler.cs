@@ -115,9 +115,6 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
         _ => null,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kustomization {Namespace}/{Name}: {Changes}")]
-    private static partial void LogChanges(ILogger logger, string @namespace, string name, string changes);
-
     /// <summary>Dependencies Ready and the source's artifact, or waiting for them (not an error).</summary>
     private async Task<SourceArtifact> WaitForSourceAsync(Kustomization ks, CancellationToken cancellationToken)
     {
@@ -202,12 +199,6 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
                     throw new PruneException(e.Message, e);
                 }
             }
-        }
-
-        if (changes.HasChanges)
-        {
-            var summary = changes.ChangesSummary().Replace('\n', ',');
-            LogChanges(_logger, ks.Metadata.NamespaceProperty, ks.Metadata.Name, summary);
         }
 
         return changes;

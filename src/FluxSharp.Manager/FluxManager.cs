@@ -51,15 +51,27 @@ public sealed partial class FluxManager : IAsyncDisposable
         Directory.CreateDirectory(options.StoragePath);
         var storageRoot = Path.GetFullPath(options.StoragePath);
 
+        var advertised = options.StorageAdvertisedAddress is { } adv ? AdvertisedUrl(adv) : null;
         var storage = new FluxSharp.Sources.Artifacts.ArtifactStorage(storageRoot, "http://unused");
-        var (artifacts, artifactUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storage), cancellationToken);
-        if (options.StorageAdvertisedAddress is { } adv)
+        var (artifacts, boundUrl) = await HttpEndpoints.StartAsync(options.StorageAddress, ctx => ServeArtifactAsync(ctx, storage), cancellationToken);
+
+        // The source controllers rewrite status.artifact.url to this on every reconcile, so a new port or a new
+        // --storage-adv-addr reaches every source after a restart without a new revision.
+        var artifactUrl = advertised ?? boundUrl;
+        FluxManager? self = null;
+        WebApplication metrics;
+        Uri metricsUrl;
+        try
         {
-            artifactUrl = new Uri("http://" + adv);
+            (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken);
+        }
+        catch
+        {
+            // Do not keep the artifact port bound when start-up fails (a caller may retry on other ports).
+            await artifacts.DisposeAsync();
+            throw;
         }
 
-        FluxManager? self = null;
-        var (metrics, metricsUrl) = await HttpEndpoints.StartAsync(options.MetricsAddress, ctx => ServeMetricsAsync(ctx, () => self?._ready == true), cancellationToken);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
         var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider };
@@ -83,6 +95,12 @@ public sealed partial class FluxManager : IAsyncDisposable
         await _metrics.DisposeAsync();
         _stop.Dispose();
     }
+
+    /// <summary>--storage-adv-addr: host[:port] as Flux takes it, written into artifact URLs as http://host:port.</summary>
+    internal static Uri AdvertisedUrl(string address) =>
+        Uri.TryCreate("http://" + address, UriKind.Absolute, out var url) && url.PathAndQuery == "/" && url.UserInfo.Length == 0 && address.Length > 0
+            ? url
+            : throw new ArgumentException($"--storage-adv-addr \"{address}\": expected host[:port], such as source-controller.flux-system.svc.cluster.local.:80");
 
     private static KubernetesClientConfiguration BuildConfig(ManagerOptions options) =>
         options.Kubeconfig is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)

@@ -180,6 +180,83 @@ public sealed class DevCommandTests : IDisposable
         return text[..(text.LastIndexOf('\n') + 1)];
     }
 
+    [Fact]
+    public Task EveryKustomizationIsReadyAgainAfterASigtermRestartWithoutANewCommit() =>
+        AssertReadyAgainAfterRestartAsync(async dev => Assert.Equal(0, await dev.StopWithSigtermAsync()), holdPort: false);
+
+    [Fact]
+    public Task EveryKustomizationIsReadyAgainAfterAKill9RestartWithoutANewCommit() =>
+        AssertReadyAgainAfterRestartAsync(
+            async dev =>
+            {
+                // The objects.json store snapshots what changed every 500 ms after acknowledging: let it catch up with
+                // the Ready statuses first (one more write makes a snapshot due). A durable store, committed before it
+                // acknowledges, makes this wait moot.
+                var since = DateTime.UtcNow;
+                await RunKubectlAsync(Path.Combine(_stateDir, "kubeconfig"), "create", "configmap", "before-kill", "-n", "default");
+                await WaitForStateWrittenAfterAsync(since);
+                await dev.KillAsync();
+            },
+            holdPort: false);
+
+    /// <summary>
+    /// Syncs the sample until every Kustomization is Ready, stops dev with <paramref name="stop"/>, starts it again on
+    /// the same state dir (with the kept artifact port taken by someone else when <paramref name="holdPort"/>), asks
+    /// every source and Kustomization to reconcile and sees each Ready, from the same revision, with no new commit.
+    /// </summary>
+    private async Task AssertReadyAgainAfterRestartAsync(Func<DevProcess, Task> stop, bool holdPort)
+    {
+        var kubeconfig = Path.Combine(_stateDir, "kubeconfig");
+        string url, revision;
+        await using (var dev = await DevProcess.StartAsync(_stateDir))
+        {
+            await RunKubectlAsync(kubeconfig, "wait", "--for=condition=Ready", "kustomizations", "--all", "-A", "--timeout=90s");
+            url = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.url}");
+            revision = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.revision}");
+            await stop(dev);
+        }
+
+        var kept = new Uri(url);
+        using var squatter = holdPort ? new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, kept.Port) : null;
+        squatter?.Start();
+        await using var again = await DevProcess.StartAsync(_stateDir);
+        Assert.Equal(holdPort, again.Output.Contains($"127.0.0.1:{kept.Port}", StringComparison.Ordinal) && again.Output.Contains("is taken", StringComparison.Ordinal));
+
+        // Sources first: their artifact URL names the address served now (the kept one, or the new one when taken).
+        var at = "restart-" + Guid.NewGuid().ToString("N")[..8];
+        await RunKubectlAsync(kubeconfig, "annotate", "gitrepositories", "--all", "-A", $"{RequestedAt}={at}", "--overwrite");
+        await RunKubectlAsync(kubeconfig, "wait", $"--for=jsonpath={{.status.lastHandledReconcileAt}}={at}", "gitrepositories", "--all", "-A", "--timeout=60s");
+        var urlAfter = await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.url}");
+        Assert.Equal(revision, await RunKubectlAsync(kubeconfig, "get", "gitrepository", "flux-system", "-n", "flux-system", "-o", "jsonpath={.status.artifact.revision}"));
+        if (holdPort)
+        {
+            Assert.NotEqual(kept.Port, new Uri(urlAfter).Port);
+            Assert.Equal(kept.AbsolutePath, new Uri(urlAfter).AbsolutePath);
+        }
+        else
+        {
+            Assert.Equal(url, urlAfter);
+        }
+
+        // Then every Kustomization downloads it again: Ready=True on a reconcile handled after the restart.
+        await RunKubectlAsync(kubeconfig, "annotate", "kustomizations", "--all", "-A", $"{RequestedAt}={at}", "--overwrite");
+        await RunKubectlAsync(kubeconfig, "wait", $"--for=jsonpath={{.status.lastHandledReconcileAt}}={at}", "kustomizations", "--all", "-A", "--timeout=90s");
+        var ready = await RunKubectlAsync(kubeconfig, "get", "kustomizations", "-A", "-o",
+            "jsonpath={range .items[*]}{.metadata.name}: {.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].message} {.status.lastAppliedRevision}{\"\\n\"}{end}");
+        var lines = ready.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Matches($"^[^:]+: True .* {System.Text.RegularExpressions.Regex.Escape(revision)}$", l));
+    }
+
+    /// <summary>Waits until some file at the top of the state dir (the object store, whatever its format) was written after <paramref name="since"/>.</summary>
+    private Task WaitForStateWrittenAfterAsync(DateTime since) =>
+        FluxSharp.Testing.Eventually.WaitAsync(
+            () => Directory.EnumerateFiles(_stateDir).Any(f => File.GetLastWriteTimeUtc(f) > since),
+            TimeSpan.FromSeconds(10),
+            "the state dir written after the Kustomizations were Ready");
+
+    private const string RequestedAt = "reconcile.fluxcd.io/requestedAt";
+
     private static Task<string> RunKubectlAsync(string kubeconfig, params string[] args) => RunKubectlAsync(kubeconfig, args, null);
 
     private static async Task<string> RunKubectlAsync(string kubeconfig, string[] args, string? stdin)
@@ -297,6 +374,13 @@ internal sealed class DevProcess : IAsyncDisposable
         Assert.Equal(0, Kill(_process.Id, 15));
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return _process.ExitCode;
+    }
+
+    /// <summary>kill -9: the process gets no chance to stop cleanly.</summary>
+    public async Task KillAsync()
+    {
+        Assert.Equal(0, Kill(_process.Id, 9));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()

@@ -125,13 +125,15 @@ internal static class DevCommand
                     {
                         Kubeconfig = kubeconfig,
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
-                        StorageAddress = "127.0.0.1:0",
-                        MetricsAddress = "127.0.0.1:0",
+                        StorageAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ArtifactFile, "artifacts"),
+                        MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
                     },
                     AllControllers(),
                     logs,
                     kube,
                     stop.Token);
+                DevAddresses.Remember(settings.StateDir, DevAddresses.ArtifactFile, manager.ArtifactBaseUrl);
+                DevAddresses.Remember(settings.StateDir, DevAddresses.MetricsFile, manager.MetricsUrl);
                 await DevManagerPod.CreateAsync(kube, stop.Token);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");

@@ -44,6 +44,10 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
     {
         ArgumentNullException.ThrowIfNull(run);
 
+        // First, as Flux's reconcileStorage: the artifact in status is served at this manager's address, even when the
+        // fetch below fails or finds the revision unchanged (no clone, no event for a new address).
+        run.Status = run.Status with { Artifact = _storage.Advertise(run.Status.Artifact) };
+
         // Settings we cannot honour yet stall the object with a message, rather than being silently ignored.
         if (UnsupportedField(run.Object.Spec) is { } unsupported)
         {
@@ -92,7 +96,7 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
         try
         {
             var request = await BuildRequestAsync(run.Object, run.Intervals.Timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
-            return await FetchAndStoreAsync(run.Object, request, cancellationToken);
+            return await FetchAndStoreAsync(run.Object, run.Status.Artifact, request, cancellationToken);
         }
         catch (GitOperationException e)
         {
@@ -156,11 +160,10 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
     }
 
     /// <summary>Resolves the remote revision; clones and archives only when it differs from the stored artifact.</summary>
-    private async Task<(Artifact Artifact, bool Created, string Message)> FetchAndStoreAsync(GitRepository repo, GitCheckoutRequest request, CancellationToken cancellationToken)
+    private async Task<(Artifact Artifact, bool Created, string Message)> FetchAndStoreAsync(GitRepository repo, Artifact? current, GitCheckoutRequest request, CancellationToken cancellationToken)
     {
         var ns = repo.Metadata.NamespaceProperty;
         var name = repo.Metadata.Name;
-        var current = repo.Status?.Artifact;
         var remote = await _git.ResolveRemoteRevisionAsync(request, cancellationToken);
         if (current is not null && remote == current.Revision && SameSettings(repo) && File.Exists(Path.Combine(_storage.Root, current.Path)))
         {

@@ -32,17 +32,18 @@ public abstract partial class ManagerFixture : ClusterFixture
     {
         await base.InitializeAsync();
         await CrdInstaller.ApplyAsync(Client, "fluxsharp-tests");
-        var (names, modules) = Controllers();
-        var options = new ManagerOptions
-        {
-            Controllers = names,
-            StoragePath = StoragePath,
-            StorageAddress = "127.0.0.1:0",
-            MetricsAddress = "127.0.0.1:0",
-            Kubeconfig = KubeconfigPath,
-        };
-        _manager = await FluxManager.StartAsync(options, modules, NullLoggerFactory.Instance, Client);
-        await Eventually.WaitAsync(async () => (await Http.GetAsync(new Uri(Manager.MetricsUrl, "/readyz"))).StatusCode, s => s == System.Net.HttpStatusCode.OK, StartTimeout, "/readyz");
+        await StartManagerAsync("127.0.0.1:0", null);
+    }
+
+    /// <summary>
+    /// Stops the manager and starts a new one on the same storage, as a restarted process would: the artifact server
+    /// on <paramref name="storageAddress"/> (host:port), artifact URLs naming <paramref name="storageAdvertisedAddress"/> when given.
+    /// </summary>
+    public async Task RestartManagerAsync(string storageAddress, string? storageAdvertisedAddress = null)
+    {
+        await Manager.DisposeAsync();
+        _manager = null;
+        await StartManagerAsync(storageAddress, storageAdvertisedAddress);
     }
 
     public override async Task DisposeAsync()
@@ -54,6 +55,22 @@ public abstract partial class ManagerFixture : ClusterFixture
 
         Http.Dispose();
         await base.DisposeAsync();
+    }
+
+    private async Task StartManagerAsync(string storageAddress, string? storageAdvertisedAddress)
+    {
+        var (names, modules) = Controllers();
+        var options = new ManagerOptions
+        {
+            Controllers = names,
+            StoragePath = StoragePath,
+            StorageAddress = storageAddress,
+            StorageAdvertisedAddress = storageAdvertisedAddress,
+            MetricsAddress = "127.0.0.1:0",
+            Kubeconfig = KubeconfigPath,
+        };
+        _manager = await FluxManager.StartAsync(options, modules, NullLoggerFactory.Instance, Client);
+        await Eventually.WaitAsync(async () => (await Http.GetAsync(new Uri(Manager.MetricsUrl, "/readyz"))).StatusCode, s => s == System.Net.HttpStatusCode.OK, StartTimeout, "/readyz");
     }
 
     public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri(Manager.MetricsUrl, "/metrics"));

@@ -88,6 +88,9 @@ public sealed class SqliteStorageBackend : IStorageBackend
 
     public bool Durable => true;
 
+    /// <summary>For tests: the connection, to read pragmas and rows.</summary>
+    internal SqliteConnection Connection => _connection;
+
     /// <summary>True once <see cref="Import"/> has committed (migration done, even if renaming the old file was not).</summary>
     public bool Imported => Meta("imported") == 1;
 

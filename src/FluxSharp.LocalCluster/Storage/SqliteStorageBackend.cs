@@ -27,6 +27,9 @@ public sealed record SqliteStorageOptions
 
     /// <summary>Compaction runs once this many revisions beyond <see cref="KeepRevisions"/> have piled up.</summary>
     public int CompactBatch { get; init; } = 1000;
+
+    /// <summary>Commits between two checkpoints (WAL copied back into the database file), run off the write path.</summary>
+    public int CheckpointEvery { get; init; } = 500;
 }
 
 /// <summary>
@@ -50,7 +53,6 @@ public sealed class SqliteStorageBackend : IStorageBackend
           prev_revision INTEGER NOT NULL,
           value BLOB
         );
-        CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name, id);
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """;
 
@@ -58,14 +60,21 @@ public sealed class SqliteStorageBackend : IStorageBackend
     private readonly SqliteCommand _insert;
     private readonly SqliteStorageOptions _options;
     private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly SqliteConnection _checkpointConnection;
+    private readonly SemaphoreSlim _checkpointDue = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _checkpoints;
     private long _compactRevision;
     private long _nextCompaction;
+    private int _commitsSinceCheckpoint;
 
-    private SqliteStorageBackend(string path, SqliteConnection connection, SqliteStorageOptions options)
+    private SqliteStorageBackend(string path, SqliteConnection connection, SqliteConnection checkpointConnection, SqliteStorageOptions options)
     {
         Path = path;
         _connection = connection;
+        _checkpointConnection = checkpointConnection;
         _options = options;
+        _checkpoints = Task.Run(CheckpointLoopAsync);
         _insert = connection.CreateCommand();
         // A create's create_revision is 0 (meaning: this row); a later row inherits it from the row it replaces.
         _insert.CommandText = """
@@ -102,12 +111,14 @@ public sealed class SqliteStorageBackend : IStorageBackend
     {
         options ??= new SqliteStorageOptions();
         StateDirectory.CreatePrivateFile(path);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false,
-        }.ToString());
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        var checkpointConnection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
@@ -116,8 +127,11 @@ public sealed class SqliteStorageBackend : IStorageBackend
             // loses nothing acknowledged; only a power loss/OS crash may lose the last commits (FULL fsyncs each one).
             Exec(connection, "PRAGMA journal_mode = WAL");
             Exec(connection, options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            // Checkpoints (which fsync) run on a connection of their own in the background, never inside a write.
+            Exec(connection, "PRAGMA wal_autocheckpoint = 0");
             Exec(connection, Schema);
-            var backend = new SqliteStorageBackend(path, connection, options);
+            checkpointConnection.Open();
+            var backend = new SqliteStorageBackend(path, connection, checkpointConnection, options);
             backend._compactRevision = backend.Meta("compact_revision");
             backend._nextCompaction = backend._compactRevision + options.KeepRevisions + options.CompactBatch;
             foreach (var suffix in new[] { "-wal", "-shm" })
@@ -129,6 +143,7 @@ public sealed class SqliteStorageBackend : IStorageBackend
         }
         catch (SqliteException e)
         {
+            checkpointConnection.Dispose();
             connection.Dispose();
             throw Unreadable(path, e);
         }
@@ -199,6 +214,15 @@ public sealed class SqliteStorageBackend : IStorageBackend
 
         // One statement in autocommit mode is its own transaction: committed (in the WAL) when it returns.
         var revision = (long)_insert.ExecuteScalar()!;
+        if (++_commitsSinceCheckpoint >= _options.CheckpointEvery)
+        {
+            _commitsSinceCheckpoint = 0;
+            if (_checkpointDue.CurrentCount == 0)
+            {
+                _checkpointDue.Release();
+            }
+        }
+
         if (revision >= _nextCompaction)
         {
             _nextCompaction = revision + _options.CompactBatch;
@@ -280,10 +304,54 @@ public sealed class SqliteStorageBackend : IStorageBackend
         _compactRevision = revision;
     }
 
+    /// <summary>Stops the checkpoints and closes the database (closing the last connection checkpoints the WAL into it).</summary>
     public void Dispose()
     {
+        _stop.Cancel();
+        try
+        {
+            _checkpoints.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Stopped.
+        }
+
+        _checkpointConnection.Dispose();
         _insert.Dispose();
         _connection.Dispose();
+        _checkpointDue.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Copies committed WAL frames into the database file when enough commits piled up. PASSIVE: it never blocks the
+    /// writer, so the fsyncs of a checkpoint are not paid by any write; the WAL restarts from its start once copied.
+    /// </summary>
+    private async Task CheckpointLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _checkpointDue.WaitAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                using var checkpoint = _checkpointConnection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // Busy or failing now: the next round tries again; the WAL keeps everything meanwhile.
+            }
+        }
     }
 
     private static StateDirException Unreadable(string path, Exception e) =>

@@ -67,6 +67,7 @@ public sealed class SqliteStorageBackend : IStorageBackend
     private long _compactRevision;
     private long _nextCompaction;
     private int _commitsSinceCheckpoint;
+    private int _commitsSinceCompleteCheckpoint;
 
     private SqliteStorageBackend(string path, SqliteConnection connection, SqliteConnection checkpointConnection, SqliteStorageOptions options)
     {
@@ -129,6 +130,8 @@ public sealed class SqliteStorageBackend : IStorageBackend
             Exec(connection, options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             // Checkpoints (which fsync) run on a connection of their own in the background, never inside a write.
             Exec(connection, "PRAGMA wal_autocheckpoint = 0");
+            // A WAL grown by a burst of writes is cut back to this size when it restarts.
+            Exec(connection, "PRAGMA journal_size_limit = 16777216");
             Exec(connection, Schema);
             checkpointConnection.Open();
             var backend = new SqliteStorageBackend(path, connection, checkpointConnection, options);
@@ -214,6 +217,13 @@ public sealed class SqliteStorageBackend : IStorageBackend
 
         // One statement in autocommit mode is its own transaction: committed (in the WAL) when it returns.
         var revision = (long)_insert.ExecuteScalar()!;
+        if (Interlocked.Increment(ref _commitsSinceCompleteCheckpoint) >= _options.CheckpointEvery * 8)
+        {
+            // Writes never paused long enough for the background checkpoint to catch up, and the WAL only restarts
+            // once one has: checkpoint here, with no write running, so the WAL stops growing (a rare pause of one write).
+            CheckpointNow(_connection);
+        }
+
         if (++_commitsSinceCheckpoint >= _options.CheckpointEvery)
         {
             _commitsSinceCheckpoint = 0;
@@ -341,16 +351,26 @@ public sealed class SqliteStorageBackend : IStorageBackend
                 return;
             }
 
-            try
+            CheckpointNow(_checkpointConnection);
+        }
+    }
+
+    /// <summary>A PASSIVE checkpoint; when it copied every frame, the next write restarts the WAL from its start.</summary>
+    private void CheckpointNow(SqliteConnection connection)
+    {
+        try
+        {
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            using var result = checkpoint.ExecuteReader();
+            if (result.Read() && result.GetInt64(0) == 0 && result.GetInt64(1) == result.GetInt64(2))
             {
-                using var checkpoint = _checkpointConnection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                checkpoint.ExecuteNonQuery();
+                Interlocked.Exchange(ref _commitsSinceCompleteCheckpoint, 0);
             }
-            catch (SqliteException)
-            {
-                // Busy or failing now: the next round tries again; the WAL keeps everything meanwhile.
-            }
+        }
+        catch (SqliteException)
+        {
+            // Busy or failing now: the next round tries again; the WAL keeps everything meanwhile.
         }
     }
 

@@ -9,12 +9,13 @@ return args switch
     ["kustomization", ..] => await KustomizationBench.RunAsync(args[1..]),
     ["cli", ..] => await CliBench.RunAsync(args[1..]),
     ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")),
+    ["store", ..] => await RunStoreAsync(args.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], localcluster [--quick]");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], localcluster [--quick], store [--quick]");
     return 2;
 }
 
@@ -22,6 +23,17 @@ static async Task<int> RunLocalClusterAsync(bool quick)
 {
     var outPath = Path.Combine(BenchSupport.ResultsDir(), "localcluster.md");
     var report = await LocalClusterBench.RunAsync(quick);
+    Console.WriteLine(report);
+    Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+    await File.WriteAllTextAsync(outPath, report);
+    Console.WriteLine($"written to {outPath}");
+    return 0;
+}
+
+static async Task<int> RunStoreAsync(bool quick)
+{
+    var outPath = Path.Combine(BenchSupport.ResultsDir(), "store.md");
+    var report = await StoreBench.RunAsync(quick);
     Console.WriteLine(report);
     Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
     await File.WriteAllTextAsync(outPath, report);

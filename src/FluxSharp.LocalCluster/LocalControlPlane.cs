@@ -21,9 +21,10 @@ namespace FluxSharp.LocalCluster;
 /// <summary>
 /// The local control plane: a Kubernetes-API-compatible server on 127.0.0.1 with in-process controllers
 /// (CRDs, garbage collection, namespaces, workload simulation). Start it, point any Kubernetes client at
-/// <see cref="Kubeconfig"/>, dispose it to stop (state is saved when a state dir is set).
+/// <see cref="Kubeconfig"/>, dispose it to stop. With a state dir, every write is committed
+/// to its SQLite datastore before it is acknowledged (see <see cref="SqliteStorageBackend"/>).
 /// </summary>
-public sealed class LocalControlPlane : IAsyncDisposable
+public sealed partial class LocalControlPlane : IAsyncDisposable
 {
     /// <summary>The bearer token in the kubeconfig; the server accepts any token (or none) as cluster admin.</summary>
     public const string AdminToken = "fluxsharp-local-admin";
@@ -33,17 +34,17 @@ public sealed class LocalControlPlane : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly WatchStreamer _watches;
     private readonly List<EventLoop> _loops;
-    private readonly StateFile? _stateFile;
+    private readonly StateDirectory? _stateDir;
     private readonly X509Certificate2? _certificate;
     private int _disposed;
 
-    private LocalControlPlane(WebApplication app, WatchStreamer watches, ResourceService service, List<EventLoop> loops, StateFile? stateFile, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
+    private LocalControlPlane(WebApplication app, WatchStreamer watches, ResourceService service, List<EventLoop> loops, StateDirectory? stateDir, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
     {
         _app = app;
         _watches = watches;
         Service = service;
         _loops = loops;
-        _stateFile = stateFile;
+        _stateDir = stateDir;
         Simulator = simulator;
         _certificate = certificate;
         BaseUrl = baseUrl;
@@ -72,64 +73,86 @@ public sealed class LocalControlPlane : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("FluxSharp.LocalCluster");
         var time = TimeProvider.System;
-        var store = new ObjectStore(options.WatchHistorySize);
-        var registry = new ResourceRegistry();
-        var service = new ResourceService(store, registry, time);
-        service.Hooks.Add(new BuiltinAdmission());
-
-        StateFile? stateFile = null;
-        if (options.StateDir is { } dir)
+        StateDirectory? stateDir = null;
+        ObjectStore? store = null;
+        var loops = new List<EventLoop>();
+        try
         {
-            Directory.CreateDirectory(dir);
-            stateFile = new StateFile(store, dir, options.PersistInterval);
-            await stateFile.LoadAsync(cancellationToken);
-        }
-
-        var crds = new CrdController(service);
-        crds.SyncAll();
-        crds.Attach();
-
-        var simulator = new WorkloadSimulator();
-        var loops = new List<EventLoop> { new GarbageCollector(service, logger), new NamespaceController(service, logger) };
-        if (options.SimulateWorkloads)
-        {
-            loops.Add(new WorkloadSimulatorLoop(service, simulator, logger));
-        }
-
-        foreach (var loop in loops)
-        {
-            loop.Start();
-            loop.Resync();
-        }
-
-        EnsureNamespaces(service);
-        stateFile?.Start();
-
-        var certificate = options.Tls ? CreateCertificate() : null;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            if (options.StateDir is { } dir)
             {
-                if (certificate is not null)
+                stateDir = StateDirectory.Open(dir);
+                (store, var migrated) = await OpenDatastoreAsync(stateDir, options, cancellationToken);
+                if (migrated > 0)
                 {
-                    listen.UseHttps(certificate);
+                    LogMigrated(logger, migrated, stateDir.LegacyObjectsPath, stateDir.DatabasePath);
                 }
-            });
-        });
-        var app = builder.Build();
-        var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
-        var handler = new ApiHandler(service, watches, time, logger) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
-        app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken);
+            }
+            else
+            {
+                store = new ObjectStore(options.WatchHistorySize);
+            }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
-        var baseUrl = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
-        return new LocalControlPlane(app, watches, service, loops, stateFile, simulator, certificate, baseUrl);
+            var registry = new ResourceRegistry();
+            var service = new ResourceService(store, registry, time);
+            service.Hooks.Add(new BuiltinAdmission());
+
+            var crds = new CrdController(service);
+            crds.SyncAll();
+            crds.Attach();
+
+            var simulator = new WorkloadSimulator();
+            loops.Add(new GarbageCollector(service, logger));
+            loops.Add(new NamespaceController(service, logger));
+            if (options.SimulateWorkloads)
+            {
+                loops.Add(new WorkloadSimulatorLoop(service, simulator, logger));
+            }
+
+            foreach (var loop in loops)
+            {
+                loop.Start();
+                loop.Resync();
+            }
+
+            EnsureNamespaces(service);
+
+            var certificate = options.Tls ? CreateCertificate() : null;
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(loggerFactory);
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Limits.MaxRequestBodySize = null;
+                k.Listen(IPAddress.Loopback, options.Port, listen =>
+                {
+                    if (certificate is not null)
+                    {
+                        listen.UseHttps(certificate);
+                    }
+                });
+            });
+            var app = builder.Build();
+            var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
+            var handler = new ApiHandler(service, watches, time, logger) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
+            app.Run(handler.HandleAsync);
+            await app.StartAsync(cancellationToken);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+            var baseUrl = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
+            return new LocalControlPlane(app, watches, service, loops, stateDir, simulator, certificate, baseUrl);
+        }
+        catch
+        {
+            foreach (var loop in loops)
+            {
+                await loop.DisposeAsync();
+            }
+
+            store?.Dispose();
+            stateDir?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes the kubeconfig to a file (mode 0600), creating its directory.</summary>
@@ -166,14 +189,52 @@ public sealed class LocalControlPlane : IAsyncDisposable
             await loop.DisposeAsync();
         }
 
-        if (_stateFile is not null)
-        {
-            await _stateFile.DisposeAsync();
-        }
-
         await _app.DisposeAsync();
+        Service.Store.Dispose();
+        _stateDir?.Dispose();
         _certificate?.Dispose();
     }
+
+    /// <summary>
+    /// The SQLite datastore of a state dir, loaded into a store, with an older objects.json migrated into it.
+    /// Unreadable files give a <see cref="StateDirException"/> naming them.
+    /// </summary>
+    private static async Task<(ObjectStore Store, int Migrated)> OpenDatastoreAsync(StateDirectory dir, LocalControlPlaneOptions options, CancellationToken cancellationToken)
+    {
+        var backend = SqliteStorageBackend.Open(dir.DatabasePath, new SqliteStorageOptions
+        {
+            Synchronous = options.Synchronous,
+            KeepRevisions = options.KeepRevisions ?? options.WatchHistorySize,
+        });
+        ObjectStore store;
+        try
+        {
+            store = new ObjectStore(backend, options.WatchHistorySize);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            backend.Dispose();
+            throw new StateDirException($"{dir.DatabasePath}: an object in the database is not valid JSON ({e.Message.TrimEnd('.')}); move it away to start with an empty state", e);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+
+        try
+        {
+            return (store, await StateFile.MigrateAsync(dir, store, backend.Imported, cancellationToken));
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "migrated {Count} objects from {From} into {To}")]
+    private static partial void LogMigrated(ILogger logger, int count, string from, string to);
 
     private static void EnsureNamespaces(ResourceService service)
     {

@@ -1,3 +1,5 @@
+using FluxSharp.LocalCluster.Storage;
+
 namespace FluxSharp.LocalCluster;
 
 /// <summary>How to run the local control plane.</summary>
@@ -6,17 +8,26 @@ public sealed class LocalControlPlaneOptions
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>Where objects are kept across restarts; null keeps everything in memory only.</summary>
+    /// <summary>
+    /// Where objects are kept across restarts (a SQLite datastore, state.db; an older objects.json is migrated into it);
+    /// null keeps everything in memory only. One process at a time: the dir is locked while the control plane runs.
+    /// </summary>
     public string? StateDir { get; set; }
+
+    /// <summary>
+    /// How hard the datastore pushes each commit to disk. NORMAL (WAL mode): an acknowledged write survives a crash or
+    /// kill -9 of the process, not a power loss; FULL: fsync on every commit, survives power loss too, slower.
+    /// </summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
+
+    /// <summary>Revisions the datastore keeps for watches to resume from after a restart; null: <see cref="WatchHistorySize"/>.</summary>
+    public int? KeepRevisions { get; set; }
 
     /// <summary>Serve HTTPS with a self-signed certificate (its CA goes into the kubeconfig).</summary>
     public bool Tls { get; set; }
 
     /// <summary>Run the workload simulator (Deployments become ready, Jobs complete...).</summary>
     public bool SimulateWorkloads { get; set; } = true;
-
-    /// <summary>How soon after a change the state is written to disk.</summary>
-    public TimeSpan PersistInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Interval between bookmarks on idle watches that allow them.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FluxSharp.LocalCluster.Objects;
@@ -20,26 +21,45 @@ public sealed record WatchEvent(long ResourceVersion, string StorageKey, WatchEv
 
 /// <summary>
 /// The objects of every resource, keyed by storage key (group/plural, shared by all versions) and namespace/name.
-/// One lock guards everything: writes are cheap and ordered, which gives the single monotonic resourceVersion
-/// and a totally ordered event history for watches. Stored JsonObjects are never mutated after they are stored;
-/// readers get them as they are and must clone before changing.
+/// Reads are served from memory; every write goes through an <see cref="IStorageBackend"/> first, which assigns its
+/// revision (the resourceVersion) and makes it durable, and only then is applied in memory, seen by readers and
+/// watchers, and returned: a write is acknowledged only once committed. Writes are serialized (one at a time:
+/// check, commit, apply), which gives the single monotonic resourceVersion and a totally ordered event history;
+/// readers take a separate lock that is never held across the commit. Stored JsonObjects are never mutated after
+/// they are stored; readers get them as they are and must clone before changing.
 /// </summary>
-public sealed class ObjectStore
+public sealed class ObjectStore : IDisposable
 {
     private readonly object _lock = new();
+    private readonly object _writeLock = new();
+    private readonly IStorageBackend _backend;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _resources = new(StringComparer.Ordinal);
     private readonly WatchEvent?[] _history;
     private readonly List<Watcher> _watchers = [];
     private long _historyCount;
+    private long _historyFloor = 1;
     private long _resourceVersion;
 
+    /// <summary>A store kept in memory only.</summary>
     public ObjectStore(int historySize = 20000)
+        : this(new MemoryStorageBackend(), historySize)
     {
-        _history = new WatchEvent?[historySize];
     }
 
-    /// <summary>Raised after every change, outside the lock (used for persistence and in-process controllers).</summary>
+    /// <summary>A store over <paramref name="backend"/>, loaded from it: its objects and its latest changes for watches.</summary>
+    public ObjectStore(IStorageBackend backend, int historySize = 20000)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _backend = backend;
+        _history = new WatchEvent?[historySize];
+        Load();
+    }
+
+    /// <summary>Raised after every change, outside the lock (used by in-process controllers).</summary>
     public event Action<WatchEvent>? Changed;
+
+    /// <summary>True when writes survive the process (a durable backend).</summary>
+    public bool Durable => _backend.Durable;
 
     public long CurrentResourceVersion
     {
@@ -116,21 +136,18 @@ public sealed class ObjectStore
     {
         WatchEvent ev;
         obj = Normalize(obj);
-        lock (_lock)
+        var key = ObjectKey(Obj.Namespace(obj), Obj.Name(obj));
+        lock (_writeLock)
         {
-            var objects = Objects(storageKey);
-            var key = ObjectKey(Obj.Namespace(obj), Obj.Name(obj));
-            if (objects.TryGetValue(key, out var existing))
+            if (Current(storageKey, key) is { } existing)
             {
                 stored = existing;
                 return false;
             }
 
-            var rv = ++_resourceVersion;
-            Obj.Metadata(obj)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            objects[key] = obj;
+            var rv = Commit(new StorageWrite(storageKey, key, WatchEventType.Added, obj, 0), obj);
             stored = obj;
-            ev = Record(new WatchEvent(rv, storageKey, WatchEventType.Added, obj, null));
+            ev = Apply(new WatchEvent(rv, storageKey, WatchEventType.Added, obj, null), key);
         }
 
         Changed?.Invoke(ev);
@@ -147,11 +164,10 @@ public sealed class ObjectStore
         WatchEvent ev;
         obj = Normalize(obj);
         conflict = false;
-        lock (_lock)
+        var key = ObjectKey(Obj.Namespace(obj), Obj.Name(obj));
+        lock (_writeLock)
         {
-            var objects = Objects(storageKey);
-            var key = ObjectKey(Obj.Namespace(obj), Obj.Name(obj));
-            if (!objects.TryGetValue(key, out var existing))
+            if (Current(storageKey, key) is not { } existing)
             {
                 return null;
             }
@@ -162,10 +178,8 @@ public sealed class ObjectStore
                 return existing;
             }
 
-            var rv = ++_resourceVersion;
-            Obj.Metadata(obj)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            objects[key] = obj;
-            ev = Record(new WatchEvent(rv, storageKey, WatchEventType.Modified, obj, existing));
+            var rv = Commit(new StorageWrite(storageKey, key, WatchEventType.Modified, obj, Revision(existing)), obj);
+            ev = Apply(new WatchEvent(rv, storageKey, WatchEventType.Modified, obj, existing), key);
         }
 
         Changed?.Invoke(ev);
@@ -178,11 +192,10 @@ public sealed class ObjectStore
         WatchEvent ev;
         conflict = false;
         JsonObject removed;
-        lock (_lock)
+        var key = ObjectKey(ns, name);
+        lock (_writeLock)
         {
-            var objects = Objects(storageKey);
-            var key = ObjectKey(ns, name);
-            if (!objects.TryGetValue(key, out var existing))
+            if (Current(storageKey, key) is not { } existing)
             {
                 return null;
             }
@@ -193,11 +206,9 @@ public sealed class ObjectStore
                 return existing;
             }
 
-            objects.Remove(key);
-            var rv = ++_resourceVersion;
             removed = Obj.Clone(existing);
-            Obj.Metadata(removed)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            ev = Record(new WatchEvent(rv, storageKey, WatchEventType.Deleted, removed, existing));
+            var rv = Commit(new StorageWrite(storageKey, key, WatchEventType.Deleted, null, Revision(existing)), removed);
+            ev = Apply(new WatchEvent(rv, storageKey, WatchEventType.Deleted, removed, existing), key);
         }
 
         Changed?.Invoke(ev);
@@ -260,17 +271,42 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Loads persisted objects into an empty store (no events).</summary>
+    /// <summary>
+    /// Loads objects saved elsewhere (an older state file) into an empty store, through the backend, with no events.
+    /// Each object keeps its resourceVersion when that is a positive number no other object has; the rest get new ones.
+    /// Watches can start from the resulting resourceVersion on, not before (there is no history of what came earlier).
+    /// </summary>
     public void Restore(long resourceVersion, IEnumerable<(string StorageKey, JsonObject Object)> objects)
     {
-        lock (_lock)
+        ArgumentNullException.ThrowIfNull(objects);
+        lock (_writeLock)
         {
-            foreach (var (key, obj) in objects)
+            var items = objects.Select(o => (o.StorageKey, Key: ObjectKey(Obj.Namespace(o.Object), Obj.Name(o.Object)), Object: Normalize(o.Object))).ToList();
+            var taken = new HashSet<long>();
+            var kept = items.Select(i => long.TryParse(Obj.ResourceVersion(i.Object), NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 && taken.Add(rv) ? rv : 0).ToList();
+            var next = Math.Max(Math.Max(resourceVersion, _resourceVersion), taken.Count == 0 ? 0 : taken.Max());
+            var imported = new List<ImportedObject>(items.Count);
+            for (var i = 0; i < items.Count; i++)
             {
-                Objects(key)[ObjectKey(Obj.Namespace(obj), Obj.Name(obj))] = obj;
+                var value = items[i].Object;
+                Obj.Metadata(value).Remove("resourceVersion");
+                imported.Add(new ImportedObject(items[i].StorageKey, items[i].Key, kept[i] != 0 ? kept[i] : ++next, value));
             }
 
-            _resourceVersion = Math.Max(_resourceVersion, resourceVersion);
+            var revisions = _backend.Import(imported, next);
+            lock (_lock)
+            {
+                for (var i = 0; i < imported.Count; i++)
+                {
+                    var obj = imported[i].Value;
+                    Stamp(obj, revisions[i]);
+                    Objects(imported[i].StorageKey)[imported[i].ObjectKey] = obj;
+                    _resourceVersion = Math.Max(_resourceVersion, revisions[i]);
+                }
+
+                _resourceVersion = Math.Max(_resourceVersion, next);
+                _historyFloor = _resourceVersion + 1;
+            }
         }
     }
 
@@ -290,11 +326,14 @@ public sealed class ObjectStore
         return n;
     }
 
-    /// <summary>
-    /// Stored objects are re-read from their JSON text: one uniform number representation whatever code built them,
-    /// and a tree no caller holds a reference into.
-    /// </summary>
-    private static JsonObject Normalize(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
+    /// <summary>Closes the backend (the database); the store must not be written to afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            _backend.Dispose();
+        }
+    }
 
     internal void Unsubscribe(Watcher watcher)
     {
@@ -306,11 +345,100 @@ public sealed class ObjectStore
         watcher.Channel.Writer.TryComplete();
     }
 
+    /// <summary>
+    /// Stored objects are re-read from their JSON text: one uniform number representation whatever code built them,
+    /// and a tree no caller holds a reference into.
+    /// </summary>
+    private static JsonObject Normalize(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
+
+    private static void Stamp(JsonObject obj, long rv) => Obj.Metadata(obj)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+
+    private static long Revision(JsonObject stored) => long.Parse(Obj.ResourceVersion(stored)!, CultureInfo.InvariantCulture);
+
+    private static JsonObject Parse(ReadOnlyMemory<byte> value, long rv)
+    {
+        var obj = (JsonObject)JsonNode.Parse(value.Span)!;
+        Stamp(obj, rv);
+        return obj;
+    }
+
+    /// <summary>
+    /// Commits a write (its value goes to the backend without a resourceVersion: the revision is the resourceVersion)
+    /// and stamps the revision on <paramref name="stamped"/>, the object the store keeps. Caller holds the write lock.
+    /// </summary>
+    private long Commit(StorageWrite write, JsonObject stamped)
+    {
+        write.Value?["metadata"]?.AsObject().Remove("resourceVersion");
+        var rv = _backend.Commit(write);
+        Stamp(stamped, rv);
+        return rv;
+    }
+
+    /// <summary>The current object under the write lock (only writers change the map, so no read lock is needed).</summary>
+    private JsonObject? Current(string storageKey, string key) =>
+        _resources.TryGetValue(storageKey, out var objects) && objects.TryGetValue(key, out var o) ? o : null;
+
+    /// <summary>Makes a committed change visible: the map, the history, the watchers.</summary>
+    private WatchEvent Apply(WatchEvent ev, string key)
+    {
+        lock (_lock)
+        {
+            if (ev.Type == WatchEventType.Deleted)
+            {
+                Objects(ev.StorageKey).Remove(key);
+            }
+            else
+            {
+                Objects(ev.StorageKey)[key] = ev.Object;
+            }
+
+            _resourceVersion = ev.ResourceVersion;
+            return Record(ev);
+        }
+    }
+
+    /// <summary>Rebuilds the map and the watch history from the backend (at construction).</summary>
+    private void Load()
+    {
+        var contents = _backend.Load(_history.Length);
+        var parsed = new Dictionary<long, JsonObject>();
+        JsonObject At(long rv, ReadOnlyMemory<byte> value)
+        {
+            if (!parsed.TryGetValue(rv, out var obj))
+            {
+                obj = Parse(value, rv);
+                parsed[rv] = obj;
+            }
+
+            return obj;
+        }
+
+        lock (_lock)
+        {
+            foreach (var o in contents.Objects)
+            {
+                Objects(o.StorageKey)[o.ObjectKey] = At(o.Revision, o.Value);
+            }
+
+            foreach (var c in contents.History)
+            {
+                var old = c.OldValue is { } oldValue ? At(c.OldRevision, oldValue) : null;
+                var obj = c.Type == WatchEventType.Deleted ? Parse(c.Value, c.Revision) : At(c.Revision, c.Value);
+                Record(new WatchEvent(c.Revision, c.StorageKey, c.Type, obj, old));
+            }
+
+            _resourceVersion = contents.Revision;
+            _historyFloor = contents.History.Count >= _history.Length && contents.History.Count > 0
+                ? contents.History[0].Revision
+                : contents.CompactRevision + 1;
+        }
+    }
+
     private long OldestLocked()
     {
         if (_historyCount <= _history.Length)
         {
-            return 1;
+            return _historyFloor;
         }
 
         return _history[_historyCount % _history.Length]!.ResourceVersion;

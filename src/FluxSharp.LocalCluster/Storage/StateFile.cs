@@ -4,113 +4,60 @@ using System.Text.Json.Nodes;
 namespace FluxSharp.LocalCluster.Storage;
 
 /// <summary>
-/// Keeps the store on disk under the state dir: written shortly after changes (debounced) and on stop,
-/// atomically (temp file + rename), so a restart finds every object as it was.
+/// The state format before the datastore: every object in one <c>objects.json</c>, snapshotted by a timer. Only read
+/// now, once, to migrate a state dir: its objects go into the datastore (keeping their resourceVersions) and the file
+/// is renamed <c>objects.json.migrated</c>.
 /// </summary>
-internal sealed class StateFile : IAsyncDisposable
+internal static class StateFile
 {
-    private readonly ObjectStore _store;
-    private readonly string _path;
-    private readonly TimeSpan _debounce;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private int _dirty;
-    private Task? _loop;
-
-    public StateFile(ObjectStore store, string stateDir, TimeSpan debounce)
+    /// <summary>Imports objects.json into an empty store and renames it; returns how many objects it held (0 when there was none).</summary>
+    public static async Task<int> MigrateAsync(StateDirectory dir, ObjectStore store, bool alreadyImported, CancellationToken cancellationToken)
     {
-        _store = store;
-        _path = Path.Combine(stateDir, "objects.json");
-        _debounce = debounce;
-    }
-
-    /// <summary>Loads the saved objects into the (empty) store; returns how many.</summary>
-    public async Task<int> LoadAsync(CancellationToken cancellationToken)
-    {
-        if (!File.Exists(_path))
+        var path = dir.LegacyObjectsPath;
+        if (!File.Exists(path))
         {
             return 0;
         }
 
-        await using var stream = File.OpenRead(_path);
-        var root = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
-            ?? throw new InvalidDataException($"{_path} is not a JSON object");
-        var rv = root["resourceVersion"]?.GetValue<long>() ?? 0;
-        var objects = (root["objects"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Select(e => (e["storageKey"]!.GetValue<string>(), (JsonObject)e["object"]!.DeepClone()))
-            .ToList();
-        _store.Restore(rv, objects);
+        if (alreadyImported)
+        {
+            // Imported before, stopped before the rename.
+            File.Move(path, dir.MigratedObjectsPath, overwrite: true);
+            return 0;
+        }
+
+        if (store.CurrentResourceVersion > 0)
+        {
+            throw new StateDirException($"{path}: the state dir also has a database ({dir.DatabasePath}) with objects; move {StateDirectory.LegacyObjectsFileName} away to use the database");
+        }
+
+        var (rv, objects) = await ReadAsync(path, cancellationToken);
+        store.Restore(rv, objects);
+        File.Move(path, dir.MigratedObjectsPath, overwrite: true);
+        StateDirectory.MakePrivate(dir.MigratedObjectsPath);
         return objects.Count;
     }
 
-    public void Start()
+    /// <summary>Reads an objects.json; anything unreadable gives a <see cref="StateDirException"/> naming the file.</summary>
+    public static async Task<(long ResourceVersion, List<(string StorageKey, JsonObject Object)> Objects)> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        _store.Changed += _ => Interlocked.Exchange(ref _dirty, 1);
-        _loop = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(_debounce);
-            while (await timer.WaitForNextTickAsync(_stop.Token))
-            {
-                if (Interlocked.Exchange(ref _dirty, 0) == 1)
-                {
-                    await SaveAsync(_stop.Token);
-                }
-            }
-        });
-    }
-
-    public async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            var (rv, objects) = _store.Snapshot();
-            var temp = _path + ".tmp";
-            await using (var stream = File.Create(temp))
-            await using (var writer = new Utf8JsonWriter(stream))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("resourceVersion", rv);
-                writer.WriteStartArray("objects");
-                foreach (var (key, obj) in objects)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("storageKey", key);
-                    writer.WritePropertyName("object");
-                    obj.WriteTo(writer);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            File.Move(temp, _path, overwrite: true);
+            await using var stream = File.OpenRead(path);
+            var root = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
+                ?? throw new InvalidDataException("not a JSON object");
+            var rv = root["resourceVersion"]?.GetValue<long>() ?? 0;
+            var objects = (root["objects"] as JsonArray ?? [])
+                .Select(e => e as JsonObject ?? throw new InvalidDataException("an entry of objects is not a JSON object"))
+                .Select(e => (
+                    e["storageKey"]?.GetValue<string>() ?? throw new InvalidDataException("an entry has no storageKey"),
+                    (e["object"] as JsonObject ?? throw new InvalidDataException("an entry has no object")).DeepClone().AsObject()))
+                .ToList();
+            return (rv, objects);
         }
-        finally
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException)
         {
-            _writeLock.Release();
+            throw new StateDirException($"{path}: not a readable state file ({e.Message.TrimEnd('.')}); fix it or move it away to start with an empty state", e);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
-        }
-
-        await SaveAsync(CancellationToken.None);
-        _stop.Dispose();
-        _writeLock.Dispose();
     }
 }

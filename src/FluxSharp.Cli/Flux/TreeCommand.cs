@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Build;
-using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Kubernetes.Client;
 
 namespace FluxSharp.Cli.Flux;

@@ -1,12 +1,11 @@
-using System.Net;
 using FluxSharp.Api;
 using FluxSharp.Api.Source.V1;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
 using FluxSharp.Kubernetes.Status;
 using FluxSharp.Sources.Artifacts;
 using FluxSharp.Sources.Git;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 
 namespace FluxSharp.Controllers.Source;
@@ -34,7 +33,7 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
         _storage = storage;
         _events = events;
         _logger = logger;
-        _patcher = new ObjectPatcher(kube, SourceControllerModule.GitRepositories, FluxNames.SourceController);
+        _patcher = new ObjectPatcher(kube, FluxResources.GitRepositories, FluxNames.SourceController);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(GitRepository repo, CancellationToken cancellationToken)
@@ -159,10 +158,10 @@ public sealed partial class GitRepositoryReconciler : IReconciler<GitRepository>
     {
         try
         {
-            var secret = await _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            var secret = await KubeApiException.CallAsync(() => _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken));
             return secret.Data is null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(secret.Data);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.IsNotFound)
         {
             throw new GitOperationException(GitErrorKind.InvalidAuth, $"failed to get secret '{ns}/{name}': secrets \"{name}\" not found");
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.LocalCluster;
 using FluxSharp.Testing.Git;
@@ -34,7 +35,7 @@ internal static class CliBench
         var kubeconfig = tmp.Sub("kubeconfig");
         await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        await CrdInstaller.ApplyAsync(kube, "bench");
+        await CrdInstaller.ApplyAsync(kube, FluxApi.Crds(), "bench");
         await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
         for (var i = 0; i < Objects; i++)
         {

@@ -42,7 +42,7 @@ internal static class GitRepositoryBench
         var kubeconfig = tmp.Sub("kubeconfig");
         await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        await CrdInstaller.ApplyAsync(kube, "bench");
+        await CrdInstaller.ApplyAsync(kube, FluxApi.Crds(), "bench");
         await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
 
         var options = new ManagerOptions
@@ -53,7 +53,7 @@ internal static class GitRepositoryBench
             MetricsAddress = "127.0.0.1:0",
         };
         await using var manager = await FluxManager.StartAsync(options, [new SourceControllerModule()], NullLoggerFactory.Instance, kube);
-        var repos = new ResourceClient(kube, SourceControllerModule.GitRepositories);
+        var repos = new ResourceClient(kube, FluxResources.GitRepositories);
 
         // The reconciler on its own, sharing the manager's storage so it sees the stored artifacts.
         var storage = new ArtifactStorage(tmp.Sub("storage"), manager.ArtifactBaseUrl.ToString().TrimEnd('/'));

@@ -103,7 +103,7 @@ internal static class KustomizationBench
         var kubeconfig = tmp.Sub("kubeconfig");
         await plane.WriteKubeconfigAsync(kubeconfig);
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        await CrdInstaller.ApplyAsync(kube, "bench");
+        await CrdInstaller.ApplyAsync(kube, FluxApi.Crds(), "bench");
 
         for (var i = 0; i < n; i++)
         {

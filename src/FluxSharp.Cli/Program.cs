@@ -41,10 +41,16 @@ catch (TaskCanceledException e) when (e.InnerException is TimeoutException timeo
     Log.Failure($"the API server did not answer: {timeout.Message}");
     return 1;
 }
-catch (k8s.Autorest.HttpOperationException e)
+catch (TimeoutException e)
+{
+    // A request of our client took longer than its limit.
+    Log.Failure($"the API server did not answer: {e.Message}");
+    return 1;
+}
+catch (Exception e) when (FluxSharp.Kubernetes.Client.KubeApiException.From(e) is { } api)
 {
     // An API error a command did not word itself (e.g. a watch refused with 403): the server's message, one line.
-    Log.Failure(ServerMessage(e));
+    Log.Failure(api.Message);
     return 1;
 }
 catch (HttpRequestException e)
@@ -62,21 +68,4 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     // Bad input is the user's to fix: one line saying what, no stack trace.
     await Console.Error.WriteLineAsync("error: " + e.Message);
     return 2;
-}
-
-static string ServerMessage(k8s.Autorest.HttpOperationException e)
-{
-    try
-    {
-        if (e.Response?.Content is { Length: > 0 } body && System.Text.Json.Nodes.JsonNode.Parse(body)?["message"] is { } message)
-        {
-            return (string?)message ?? e.Message;
-        }
-    }
-    catch (System.Text.Json.JsonException)
-    {
-        // Not a Status: fall back to the client's wording.
-    }
-
-    return $"{(int?)e.Response?.StatusCode} {e.Message}";
 }

@@ -147,7 +147,8 @@ public sealed class GitRepositoryLifecycleTests : IClassFixture<SourceController
         await _f.CreateAsync(SourceControllerFixture.NewRepository(ns, "metered", git.FileUrl));
         await _f.WaitReadyAsync(ns, "metered");
 
-        var metrics = await Eventually.WaitAsync(_f.MetricsAsync, m => m.Contains($"name=\"metered\",namespace=\"{ns}\"", StringComparison.Ordinal), what: "metrics of the object");
+        // The duration is observed when the reconcile returns, just after the status that made it Ready was written.
+        var metrics = await Eventually.WaitAsync(_f.MetricsAsync, m => m.Contains($"gotk_reconcile_duration_seconds_count{{kind=\"GitRepository\",name=\"metered\",namespace=\"{ns}\"}}", StringComparison.Ordinal), what: "metrics of the object");
         Assert.Contains($"gotk_reconcile_duration_seconds_count{{kind=\"GitRepository\",name=\"metered\",namespace=\"{ns}\"}}", metrics, StringComparison.Ordinal);
         Assert.Contains($"gotk_reconcile_duration_seconds_bucket{{kind=\"GitRepository\",name=\"metered\",namespace=\"{ns}\",le=", metrics, StringComparison.Ordinal);
         Assert.Contains($"gotk_reconcile_condition{{kind=\"GitRepository\",name=\"metered\",namespace=\"{ns}\",type=\"Ready\",status=\"True\"}} 1", metrics, StringComparison.Ordinal);

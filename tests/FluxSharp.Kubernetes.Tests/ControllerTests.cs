@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
 using FluxSharp.Testing;

@@ -1,3 +1,4 @@
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
 using k8s;

@@ -33,25 +33,35 @@ public sealed class WatchConnectionTests : IClassFixture<WidgetClusterFixture>
         for (var round = 0; round < 3; round++)
         {
             var (_, resourceVersion) = await client.ListAsync(ns, CancellationToken.None);
+            var events = 0;
+            var openWhenStopped = 0;
+            var stopped = false;
             using (var stop = new CancellationTokenSource())
             {
-                // Stopped at its first event (a bookmark), as an informer stops at resync or shutdown; the server ends it after 1 s anyway.
-                // On a loaded machine the server may end the watch before its first bookmark: then nothing was stopped
-                // this round, and the PATCHes below must be answered all the same.
+                // The server would keep this watch open for a minute (its first event is a bookmark after 0.5 s): it is
+                // stopped by us, mid-stream, at its first event, as an informer stops at resync or shutdown.
                 try
                 {
-                    await foreach (var _ in client.WatchAsync(ns, resourceVersion, TimeSpan.FromSeconds(1), stop.Token))
+                    await foreach (var _ in client.WatchAsync(ns, resourceVersion, TimeSpan.FromMinutes(1), stop.Token))
                     {
+                        events++;
+                        openWhenStopped = _cluster.Plane.OpenWatches;
                         await stop.CancelAsync();
                     }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    // Stopped mid-stream: the case that used to leave a read on the connection.
+                    stopped = true;
                 }
             }
 
-            await Eventually.WaitAsync(() => _cluster.Plane.OpenWatches == 0, what: "the server to end the stopped watch");
+            Assert.True(stopped, $"round {round}: the watch ended by itself instead of being stopped");
+            Assert.Equal(1, events);
+            Assert.Equal(1, openWhenStopped);
+
+            // Stopping closed the stream: the server sees it gone long before its one-minute timeout. A read left
+            // pending on the connection instead would keep the stream open on the server until then.
+            await Eventually.WaitAsync(() => _cluster.Plane.OpenWatches == 0, TimeSpan.FromSeconds(15), "the server to see the stopped watch closed");
 
             // Keep several connections busy for a while so that whichever one the watch used is taken again.
             var busy = Stopwatch.StartNew();

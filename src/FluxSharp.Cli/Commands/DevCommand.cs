@@ -189,10 +189,10 @@ internal static class DevCommand
             await DevSync.ApplySourceAsync(kube, url, branch, commit, cancellationToken);
             await DevSync.ApplyKustomizationAsync(kube, path, cancellationToken);
         }
-        catch (k8s.Autorest.HttpOperationException e)
+        catch (Exception e) when (FluxSharp.Kubernetes.Client.KubeApiException.From(e) is { } api)
         {
             // A bad --url must not take the local cluster down: say what was refused and keep serving.
-            Console.WriteLine($"sync:        could not create the GitRepository/Kustomization for {url}: {e.Response.Content}");
+            Console.WriteLine($"sync:        could not create the GitRepository/Kustomization for {url}: {api.Message}");
             return;
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using FluxSharp.Api;
 using FluxSharp.Cli.Flux;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;

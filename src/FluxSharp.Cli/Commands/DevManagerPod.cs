@@ -1,8 +1,8 @@
 using System.Net;
 using System.Reflection;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.LocalCluster;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Commands;
@@ -40,7 +40,7 @@ internal sealed class DevManagerPod
         {
             await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        catch (Exception e) when (KubeApiException.From(e) is { IsConflict: true })
         {
             // Already there.
         }
@@ -59,7 +59,7 @@ internal sealed class DevManagerPod
             // The Pod a previous run left (state is kept) belongs to a process that is gone.
             await kube.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, gracePeriodSeconds: 0, cancellationToken: cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (Exception e) when (KubeApiException.From(e) is { IsNotFound: true })
         {
             // First start.
         }

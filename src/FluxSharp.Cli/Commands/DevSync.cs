@@ -13,7 +13,7 @@ internal static class DevSync
 
     /// <summary>Applies FluxSharp's CRDs (server-side apply, so restarts are no-ops).</summary>
     public static Task InstallCrdsAsync(IKubernetes kube, CancellationToken cancellationToken) =>
-        FluxSharp.Kubernetes.Client.CrdInstaller.ApplyAsync(kube, "fluxsharp", cancellationToken);
+        FluxSharp.Kubernetes.Client.CrdInstaller.ApplyAsync(kube, FluxApi.Crds(), "fluxsharp", cancellationToken);
 
     /// <summary>The flux-system namespace and a GitRepository for the repository to sync.</summary>
     public static async Task ApplySourceAsync(IKubernetes kube, string url, string branch, string? commit, CancellationToken cancellationToken)

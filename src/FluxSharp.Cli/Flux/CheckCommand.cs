@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Semver;
 
@@ -67,9 +67,9 @@ internal static class CheckCommand
         {
             info = await kube.Version.GetCodeAsync(cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or HttpOperationException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException || KubeApiException.From(e) is not null)
         {
-            Log.Failure($"Kubernetes API call failed: {e.Message}");
+            Log.Failure($"Kubernetes API call failed: {KubeApiException.From(e)?.Message ?? e.Message}");
             return false;
         }
 
@@ -134,9 +134,9 @@ internal static class CheckCommand
             Log.Failure("timed out waiting for the manager's pods to be ready");
             return false;
         }
-        catch (Exception e) when (e is HttpRequestException or HttpOperationException)
+        catch (Exception e) when (e is HttpRequestException || KubeApiException.From(e) is not null)
         {
-            Log.Failure($"checking failed: {e.Message}");
+            Log.Failure($"checking failed: {KubeApiException.From(e)?.Message ?? e.Message}");
             return false;
         }
     }
@@ -171,14 +171,14 @@ internal static class CheckCommand
                     Log.Success($"{name}/{stored}");
                 }
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            catch (Exception e) when (KubeApiException.From(e) is { IsNotFound: true })
             {
                 Log.Failure($"{name} not found");
                 ok = false;
             }
-            catch (Exception e) when (e is HttpRequestException or HttpOperationException)
+            catch (Exception e) when (e is HttpRequestException || KubeApiException.From(e) is not null)
             {
-                Log.Failure($"checking failed: {e.Message}");
+                Log.Failure($"checking failed: {KubeApiException.From(e)?.Message ?? e.Message}");
                 ok = false;
             }
         }

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Flux;
@@ -124,7 +122,7 @@ internal static partial class CreateCommand
     /// </summary>
     private static async Task CreateAsync(k8s.Kubernetes kube, ApiResource resource, string ns, JsonObject obj, CancellationToken cancellationToken)
     {
-        Task<object> Create() => kube.CustomObjects.CreateNamespacedCustomObjectAsync(obj, resource.Group, resource.Version, ns, resource.Plural, cancellationToken: cancellationToken);
+        Task<JsonObject> Create() => new ResourceClient(kube, resource).CreateAsync(ns, obj, null, cancellationToken);
         async Task<bool> CreatedUnlessNoFluxNamespace()
         {
             try
@@ -132,7 +130,7 @@ internal static partial class CreateCommand
                 await Create();
                 return true;
             }
-            catch (HttpOperationException e) when (ns == FluxNamespace && IsNamespaceNotFound(e))
+            catch (KubeApiException e) when (ns == FluxNamespace && IsNamespaceNotFound(e))
             {
                 return false;
             }
@@ -151,7 +149,7 @@ internal static partial class CreateCommand
             {
                 return await kube.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            catch (Exception e) when (KubeApiException.From(e) is { IsConflict: true })
             {
                 return body; // made meanwhile
             }
@@ -160,22 +158,7 @@ internal static partial class CreateCommand
     }
 
     /// <summary>The API's 404 for a missing namespace (details.kind "namespaces"), not for a missing resource type.</summary>
-    private static bool IsNamespaceNotFound(HttpOperationException e)
-    {
-        if (e.Response.StatusCode != HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-
-        try
-        {
-            return (string?)JsonNode.Parse(e.Response.Content ?? "{}")?["details"]?["kind"] == "namespaces";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsNamespaceNotFound(KubeApiException e) => e.IsNotFound && e.Details.Kind == "namespaces";
 
     public static Argument<string?> NameArgument(string kind) => new("name") { Description = $"the {kind}'s name", Arity = ArgumentArity.ZeroOrOne };
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Flux;
@@ -104,7 +104,7 @@ internal static class CreateSecretCommand
             {
                 existing = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            catch (Exception e) when (KubeApiException.From(e) is { IsNotFound: true })
             {
                 await kube.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken);
                 return;
@@ -119,9 +119,9 @@ internal static class CreateSecretCommand
 
             await kube.CoreV1.ReplaceNamespacedSecretAsync(existing, name, ns, cancellationToken: cancellationToken);
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (KubeApiException.From(e) is { } api)
         {
-            throw new CliException($"unable to write secret {ns}/{name}: {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
+            throw new CliException($"unable to write secret {ns}/{name}: {(int)api.Code} {api.Reason}");
         }
         catch (HttpRequestException e)
         {

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Build;
+using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -50,7 +52,7 @@ internal static class DiffCommand
             var objects = await LocalBuild.BuildAsync(kube, kustomization, path, parse.GetValue(local.StrictSubstitute), GlobalOptions.TimeoutOf(parse), timeout.Token);
 
             var applier = new ResourceApplier(kube);
-            var options = new ApplyOptions { FieldManager = FluxNames.KustomizeController, Force = kustomization.Spec.Force == true };
+            var options = KustomizeApplyOptions.Apply(force: kustomization.Spec.Force == true);
             var output = new StringBuilder();
             var errors = new List<string>();
             var applied = new List<InventoryEntry>();

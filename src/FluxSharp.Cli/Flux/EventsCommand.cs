@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using FluxSharp.Formats;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Flux;
@@ -122,9 +122,9 @@ internal static class EventsCommand
             }
             while (!string.IsNullOrEmpty(next));
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (KubeApiException.From(e) is { } api)
         {
-            throw new CliException($"error getting events: {e.Response?.ReasonPhrase ?? e.Message}");
+            throw new CliException($"error getting events: {api.Message}");
         }
         catch (HttpRequestException e)
         {
@@ -192,7 +192,7 @@ internal static class EventsCommand
                     }
                 }
             }
-            catch (Exception e) when (e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } or KubernetesException { Status.Code: 410 })
+            catch (Exception e) when (KubeApiException.From(e) is { Code: HttpStatusCode.Gone })
             {
                 // Too old to resume: start over (already printed events are skipped).
                 resourceVersion = null;

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
-using k8s.Autorest;
 
 namespace FluxSharp.Cli.Flux;
 
@@ -11,14 +10,14 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
 {
     public static readonly FluxKind GitRepository = new(
         "GitRepository",
-        FluxSharp.Controllers.Source.SourceControllerModule.GitRepositories,
+        FluxResources.GitRepositories,
         "source git",
         "fetched revision",
         o => (string?)o["status"]?["artifact"]?["revision"] ?? string.Empty);
 
     public static readonly FluxKind Kustomization = new(
         "Kustomization",
-        FluxSharp.Controllers.Kustomize.DependencyChecker.Kustomizations,
+        FluxResources.Kustomizations,
         "kustomization",
         "applied revision",
         o => (string?)o["status"]?["lastAppliedRevision"] ?? string.Empty);
@@ -104,20 +103,10 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
         {
             return await call();
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (KubeApiException.From(e) is { } api)
         {
-            var body = e.Response?.Content;
-            string? message = null;
-            try
-            {
-                message = body is null ? null : (string?)JsonNode.Parse(body)?["message"];
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // Not a Status.
-            }
-
-            throw new CliException(message ?? $"{(int?)e.Response?.StatusCode ?? 0} {e.Response?.StatusCode ?? HttpStatusCode.InternalServerError}: {e.Message}");
+            // Our client's errors and the official client's typed calls' alike: the server's message.
+            throw new CliException(api.Message);
         }
         catch (HttpRequestException e)
         {

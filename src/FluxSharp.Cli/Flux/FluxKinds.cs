@@ -1,3 +1,5 @@
+using FluxSharp.Api;
+
 namespace FluxSharp.Cli.Flux;
 
 /// <summary>Flux kinds named on the command line (`--for Kind/name`, `--kind`), as flux matches them: case-insensitively.</summary>
@@ -26,7 +28,7 @@ internal static class FluxKinds
     {
         foreach (var kind in Served)
         {
-            string[] names = [kind.Kind, kind.Resource.Plural, .. ShortNames(kind)];
+            string[] names = [kind.Kind, kind.Resource.Plural, .. FluxResources.ShortNames(kind.Resource)];
             if (names.Any(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)))
             {
                 return kind;
@@ -40,6 +42,4 @@ internal static class FluxKinds
 
         throw new CliException($"'{text}' is not a recognized Flux kind");
     }
-
-    private static string[] ShortNames(FluxKind kind) => kind == FluxKind.GitRepository ? ["gitrepo"] : ["ks"];
 }

@@ -129,7 +129,7 @@ internal sealed class LocalBuild
                 {
                     throw new CliException(e.Message);
                 }
-                catch (k8s.Autorest.HttpOperationException e)
+                catch (FluxSharp.Kubernetes.Client.KubeApiException e)
                 {
                     throw new CliException($"postBuild.substituteFrom: {e.Message}");
                 }
@@ -153,7 +153,7 @@ internal sealed class LocalBuild
             var options = new KustomizeBuildOptions { StrictSubstitutions = strict, Timeout = timeout };
             var result = await KustomizeBuilder.BuildAsync(root, ks.Spec with { Path = relative }, variables, options, cancellationToken);
             var objects = result.Objects.ToList();
-            Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
+            OwnerLabels.Set(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
             return objects;
         }
         catch (BuildException e)

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace FluxSharp.Cli.Flux;
@@ -83,7 +83,7 @@ internal static class LogsCommand
                         }
                     }
                 }
-                catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
+                catch (Exception e) when (e is HttpRequestException or IOException || KubeApiException.From(e) is not null)
                 {
                     lock (gate)
                     {
@@ -115,7 +115,7 @@ internal static class LogsCommand
             var list = await kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: ManagerSelector, cancellationToken: cancellationToken);
             return [.. list.Items.OrderBy(p => p.Status?.Phase == "Running" ? 0 : 1).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)];
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (KubeApiException.From(e) is not null)
         {
             throw new CliException(Message(e));
         }
@@ -125,26 +125,8 @@ internal static class LogsCommand
         }
     }
 
-    private static string Message(Exception e)
-    {
-        if (e is HttpOperationException { Response.Content: { Length: > 0 } body })
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.TryGetProperty("message", out var m) && m.GetString() is { } message)
-                {
-                    return message;
-                }
-            }
-            catch (JsonException)
-            {
-                // Not a Status.
-            }
-        }
-
-        return e.Message;
-    }
+    /// <summary>The server's message for an API error, else the exception's.</summary>
+    private static string Message(Exception e) => KubeApiException.From(e)?.Message ?? e.Message;
 
     private static string? Level(string? text)
     {

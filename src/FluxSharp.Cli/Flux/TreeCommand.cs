@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
-using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Build;
+using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Formats;
 

@@ -28,9 +28,9 @@ internal static class VersionCommand
                 var server = await kube.Version.GetCodeAsync(timeout.Token);
                 Console.Out.WriteLine($"kubernetes: {server.GitVersion}");
             }
-            catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or OperationCanceledException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException || FluxSharp.Kubernetes.Client.KubeApiException.From(e) is not null)
             {
-                throw new CliException($"unable to connect to the cluster: {e.Message}");
+                throw new CliException($"unable to connect to the cluster: {FluxSharp.Kubernetes.Client.KubeApiException.From(e)?.Message ?? e.Message}");
             }
 
             return 0;

@@ -1,7 +1,6 @@
-using System.Net;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 
 namespace FluxSharp.Controllers.Kustomize;
 
@@ -51,9 +50,9 @@ public sealed class ClusterClients(IKubernetes kube, KubernetesClientConfigurati
         k8s.Models.V1Secret secret;
         try
         {
-            secret = await kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            secret = await KubeApiException.CallAsync(() => kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken));
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.IsNotFound)
         {
             throw new InvalidOperationException($"spec.kubeConfig.secretRef: secret '{ns}/{name}' not found");
         }

@@ -3,6 +3,7 @@ using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Build;
 using FluxSharp.Build.Substitution;
 using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Health;
 using FluxSharp.Kubernetes.Runtime;
 using FluxSharp.Kubernetes.Status;
@@ -42,7 +43,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
     private readonly BuildCache _builds = new(capacity: 2048);
 
     public KustomizationReconciler(IKubernetes kube, KubernetesClientConfiguration? config, HttpClient http, EventRecorder events, KustomizationOptions options, ILogger logger, TimeProvider? time = null)
-        : base(kube, DependencyChecker.Kustomizations, FluxNames.KustomizeController, events, logger, time)
+        : base(kube, FluxResources.Kustomizations, FluxNames.KustomizeController, events, logger, time)
     {
         _kube = kube;
         _clients = new ClusterClients(kube, config);
@@ -174,7 +175,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
             await new ArtifactFetcher(_http).FetchAsync(new Uri(source.Url), source.Digest, workDir, cancellationToken);
             var result = await KustomizeBuilder.BuildAsync(workDir, ks.Spec, variables, cancellationToken);
             objects = result.Objects.ToList();
-            Ownership.SetOwnerLabels(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
+            OwnerLabels.Set(objects, ks.Metadata.Name, ks.Metadata.NamespaceProperty);
             _builds.Set(key, objects);
         }
 
@@ -184,7 +185,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
     private async Task<ChangeSet> ApplyAndPruneAsync(Kustomization ks, IKubernetes client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, CancellationToken cancellationToken)
     {
         var applier = new ResourceApplier(client, _logger);
-        var changes = await applier.ApplyAllStagedAsync(objects, new ApplyOptions { FieldManager = FluxNames.KustomizeController, Force = ks.Spec.Force == true }, cancellationToken);
+        var changes = await applier.ApplyAllStagedAsync(objects, KustomizeApplyOptions.Apply(force: ks.Spec.Force == true), cancellationToken);
         if (ks.Spec.Prune)
         {
             var stale = Inventory.Stale(ks.Status?.Inventory, Inventory.FromObjects(objects));
@@ -192,7 +193,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
             {
                 try
                 {
-                    changes.Append((await applier.DeleteAllAsync(stale, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken)).Entries);
+                    changes.Append((await applier.DeleteAllAsync(stale, KustomizeApplyOptions.Prune(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken)).Entries);
                 }
                 catch (ApplyException e)
                 {
@@ -208,13 +209,13 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
     {
         var entries = ks.Spec.Wait == true
             ? objects.Select(InventoryEntry.From).ToList()
-            : (ks.Spec.HealthChecks ?? []).Select(h => InventoryEntry.From(h, ks.Metadata.NamespaceProperty)).ToList();
+            : (ks.Spec.HealthChecks ?? []).Select(h => Inventory.EntryOf(h, ks.Metadata.NamespaceProperty)).ToList();
         if (entries.Count == 0)
         {
             return;
         }
 
-        var checker = new HealthChecker(client) { Cel = ks.Spec.HealthCheckExprs is { Count: > 0 } exprs ? new CelHealthEvaluator(exprs) : null, Time = Time };
+        var checker = new HealthChecker(client) { Custom = ks.Spec.HealthCheckExprs is { Count: > 0 } exprs ? new CelHealthEvaluator(exprs) : null, Time = Time };
         var started = Time.GetTimestamp();
         var result = await checker.WaitAsync(entries, timeout, _options.HealthPollInterval, cancellationToken);
         if (result.Healthy)
@@ -238,7 +239,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
             var (client, owned) = await _clients.ForAsync(ks, cancellationToken);
             try
             {
-                await new ResourceApplier(client, _logger).DeleteAllAsync(entries, FluxSharp.Kubernetes.Apply.DeleteOptions.ForKustomization(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken);
+                await new ResourceApplier(client, _logger).DeleteAllAsync(entries, KustomizeApplyOptions.Prune(ks.Metadata.Name, ks.Metadata.NamespaceProperty), cancellationToken);
             }
             finally
             {

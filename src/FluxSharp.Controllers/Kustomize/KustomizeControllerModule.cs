@@ -1,6 +1,5 @@
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
-using FluxSharp.Controllers.Source;
 using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
 
@@ -23,13 +22,13 @@ public sealed class KustomizeControllerModule(KustomizationOptions? options = nu
         var reconciler = new KustomizationReconciler(context.Kube, context.ClientConfig, http, events, options ?? new KustomizationOptions(), logger, context.Time);
         using var controller = new Controller<Kustomization>(
             context.Kube,
-            DependencyChecker.Kustomizations,
+            FluxResources.Kustomizations,
             reconciler,
             context.ControllerOptions(),
             logger);
 
         // A new artifact revision on a source reconciles the Kustomizations that use it right away.
-        var sources = new Informer(new ResourceClient(context.Kube, SourceControllerModule.GitRepositories), context.WatchNamespace, logger) { Time = context.Time };
+        var sources = new Informer(new ResourceClient(context.Kube, FluxResources.GitRepositories), context.WatchNamespace, logger) { Time = context.Time };
         sources.Changed += change =>
         {
             var before = (string?)change.Old?["status"]?["artifact"]?["revision"];

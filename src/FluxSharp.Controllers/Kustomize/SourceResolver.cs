@@ -20,7 +20,7 @@ public sealed class SourceResolver(IKubernetes kube)
 {
     private static readonly Dictionary<string, ApiResource> Sources = new(StringComparer.Ordinal)
     {
-        ["GitRepository"] = new("source.toolkit.fluxcd.io", "v1", "gitrepositories", "GitRepository"),
+        [FluxResources.GitRepositories.Kind] = FluxResources.GitRepositories,
         ["OCIRepository"] = new("source.toolkit.fluxcd.io", "v1", "ocirepositories", "OCIRepository"),
         ["Bucket"] = new("source.toolkit.fluxcd.io", "v1", "buckets", "Bucket"),
         ["ExternalArtifact"] = new("source.toolkit.fluxcd.io", "v1", "externalartifacts", "ExternalArtifact"),
@@ -57,13 +57,11 @@ public sealed class SourceResolver(IKubernetes kube)
 /// <summary>dependsOn: every listed Kustomization must be Ready for its current generation.</summary>
 public sealed class DependencyChecker(IKubernetes kube)
 {
-    public static readonly ApiResource Kustomizations = new("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "Kustomization");
-
     /// <summary>Null when every dependency is ready; otherwise a message naming the first one that isn't.</summary>
     public async Task<string?> FirstNotReadyAsync(Kustomization ks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ks);
-        var client = new ResourceClient(kube, Kustomizations);
+        var client = new ResourceClient(kube, FluxResources.Kustomizations);
         foreach (var dep in ks.Spec.DependsOn ?? [])
         {
             var ns = string.IsNullOrEmpty(dep.Namespace) ? ks.Metadata.NamespaceProperty : dep.Namespace;

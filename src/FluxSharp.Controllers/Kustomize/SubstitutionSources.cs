@@ -1,8 +1,7 @@
-using System.Net;
 using System.Text;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 
 namespace FluxSharp.Controllers.Kustomize;
 
@@ -20,12 +19,12 @@ public sealed class SubstitutionSources(IKubernetes kube)
             {
                 result.Add(reference.Kind switch
                 {
-                    "ConfigMap" => (await kube.CoreV1.ReadNamespacedConfigMapAsync(reference.Name, ns, cancellationToken: cancellationToken)).Data?.ToDictionary() ?? [],
-                    "Secret" => (await kube.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: cancellationToken)).Data?.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value)) ?? [],
+                    "ConfigMap" => (await KubeApiException.CallAsync(() => kube.CoreV1.ReadNamespacedConfigMapAsync(reference.Name, ns, cancellationToken: cancellationToken))).Data?.ToDictionary() ?? [],
+                    "Secret" => (await KubeApiException.CallAsync(() => kube.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: cancellationToken))).Data?.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value)) ?? [],
                     _ => throw new InvalidOperationException($"spec.postBuild.substituteFrom: kind \"{reference.Kind}\" must be ConfigMap or Secret"),
                 });
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            catch (KubeApiException e) when (e.IsNotFound)
             {
                 if (reference.Optional != true)
                 {

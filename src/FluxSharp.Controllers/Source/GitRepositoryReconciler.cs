@@ -1,12 +1,11 @@
-using System.Net;
 using FluxSharp.Api;
 using FluxSharp.Api.Source.V1;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Runtime;
 using FluxSharp.Kubernetes.Status;
 using FluxSharp.Sources.Artifacts;
 using FluxSharp.Sources.Git;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 
 namespace FluxSharp.Controllers.Source;
@@ -31,7 +30,7 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
     private readonly ArtifactStorage _storage;
 
     public GitRepositoryReconciler(IKubernetes kube, GitClient git, ArtifactStorage storage, EventRecorder events, ILogger logger, TimeProvider? time = null)
-        : base(kube, SourceControllerModule.GitRepositories, FluxNames.SourceController, events, logger, time)
+        : base(kube, FluxResources.GitRepositories, FluxNames.SourceController, events, logger, time)
     {
         _kube = kube;
         _git = git;
@@ -150,10 +149,10 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
     {
         try
         {
-            var secret = await _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            var secret = await KubeApiException.CallAsync(() => _kube.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken));
             return secret.Data is null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(secret.Data);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.IsNotFound)
         {
             throw new GitOperationException(GitErrorKind.InvalidAuth, $"failed to get secret '{ns}/{name}': secrets \"{name}\" not found");
         }

@@ -10,8 +10,6 @@ namespace FluxSharp.Controllers.Source;
 /// <summary>The "source" controller: GitRepository (OCIRepository, HelmRepository and Bucket come with their issues).</summary>
 public sealed class SourceControllerModule : IControllerModule
 {
-    public static readonly ApiResource GitRepositories = new(SourceGroup.Name, SourceGroup.Version, GitRepository.Plural, GitRepository.KindName);
-
     public string Name => "source";
 
     public async Task RunAsync(ControllerContext context, CancellationToken cancellationToken)
@@ -23,7 +21,7 @@ public sealed class SourceControllerModule : IControllerModule
         var reconciler = new GitRepositoryReconciler(context.Kube, new GitClient(), storage, events, logger, context.Time);
         using var controller = new Controller<GitRepository>(
             context.Kube,
-            GitRepositories,
+            FluxResources.GitRepositories,
             reconciler,
             context.ControllerOptions(),
             logger);

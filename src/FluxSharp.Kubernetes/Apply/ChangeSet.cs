@@ -1,3 +1,5 @@
+using FluxSharp.Kubernetes.Client;
+
 namespace FluxSharp.Kubernetes.Apply;
 
 /// <summary>What was done to one object (Flux's ssa actions).</summary>

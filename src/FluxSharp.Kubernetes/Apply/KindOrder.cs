@@ -1,3 +1,5 @@
+using FluxSharp.Kubernetes.Client;
+
 namespace FluxSharp.Kubernetes.Apply;
 
 /// <summary>Flux's reconcile order of kinds: definitions and classes first, webhooks last; then group, kind, namespace, name.</summary>

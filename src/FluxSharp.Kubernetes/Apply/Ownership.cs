@@ -1,32 +1,10 @@
 using System.Text.Json.Nodes;
-using FluxSharp.Api;
 
 namespace FluxSharp.Kubernetes.Apply;
 
-/// <summary>The owner labels Flux puts on everything a Kustomization applies, and metadata look-ups.</summary>
+/// <summary>Label and annotation look-ups that decide what an apply or delete may touch.</summary>
 public static class Ownership
 {
-    public static IReadOnlyDictionary<string, string> OwnerLabels(string name, string ns) => new Dictionary<string, string>
-    {
-        [FluxLabels.KustomizationName] = name,
-        [FluxLabels.KustomizationNamespace] = ns,
-    };
-
-    /// <summary>Adds (overwrites) the owner labels on each object.</summary>
-    public static void SetOwnerLabels(IEnumerable<JsonObject> objects, string name, string ns)
-    {
-        ArgumentNullException.ThrowIfNull(objects);
-        foreach (var obj in objects)
-        {
-            var meta = obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
-            var labels = meta["labels"] as JsonObject ?? (JsonObject)(meta["labels"] = new JsonObject());
-            foreach (var (k, v) in OwnerLabels(name, ns))
-            {
-                labels[k] = v;
-            }
-        }
-    }
-
     /// <summary>True when any key=value of <paramref name="selector"/> is among the object's labels or annotations (Flux's AnyInMetadata).</summary>
     public static bool AnyInMetadata(JsonObject? obj, IReadOnlyDictionary<string, string>? selector)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FluxSharp.Api;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Health;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -49,20 +51,20 @@ public sealed record DiffResult(ChangeSetEntry Entry, JsonObject? Live, JsonObje
 public sealed partial class ResourceApplier
 {
     private static readonly Regex ImmutablePattern = new(@"is\s+immutable|immutable\s+field|field\s+is\s+immutable|may not change once set", RegexOptions.IgnoreCase | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
-    private readonly KubeRestClient _rest;
+    private readonly KubeClient _client;
     private readonly ILogger _logger;
 
     public ResourceApplier(IKubernetes kube, ILogger? logger = null)
-        : this(new KubeRestClient(kube), null, logger)
+        : this(new KubeClient(kube), null, logger)
     {
     }
 
-    public ResourceApplier(KubeRestClient rest, ResourceMapper? mapper = null, ILogger? logger = null)
+    public ResourceApplier(KubeClient client, ResourceMapper? mapper = null, ILogger? logger = null)
     {
-        _rest = rest ?? throw new ArgumentNullException(nameof(rest));
-        Mapper = mapper ?? new ResourceMapper(rest);
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        Mapper = mapper ?? new ResourceMapper(client);
         _logger = logger ?? NullLogger.Instance;
-        Health = new HealthChecker(rest, Mapper);
+        Health = new HealthChecker(client, Mapper);
     }
 
     public ResourceMapper Mapper { get; }
@@ -239,11 +241,11 @@ public sealed partial class ResourceApplier
     {
         ArgumentNullException.ThrowIfNull(entry);
         var mapping = await Mapper.TryMapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
-        return mapping is null ? null : await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken);
+        return mapping is null ? null : await _client.GetAsync(mapping, entry.Ref.Namespace, entry.Ref.Name, cancellationToken);
     }
 
     /// <summary>
-    /// Deletes the given objects (prune, or deletionPolicy on Kustomization deletion) in reverse kind order, with
+    /// Deletes the given objects (prune, or deletion of their owner) in reverse kind order, with
     /// background propagation. Objects already gone count as deleted; objects lacking the inclusion labels (not
     /// ours) or carrying an exclusion (prune: disabled) are skipped. Every object is tried; failures are reported
     /// together at the end as an <see cref="ApplyException"/> carrying the change set.
@@ -296,8 +298,7 @@ public sealed partial class ResourceApplier
             return ChangeAction.Deleted;
         }
 
-        var path = mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name);
-        var live = await _rest.GetAsync(path, cancellationToken);
+        var live = await _client.GetAsync(mapping, entry.Ref.Namespace, entry.Ref.Name, cancellationToken);
         if (live is null)
         {
             return ChangeAction.Deleted;
@@ -308,26 +309,8 @@ public sealed partial class ResourceApplier
             return ChangeAction.Skipped;
         }
 
-        await DeleteLiveAsync(path, (string?)live["metadata"]?["uid"], options.PropagationPolicy, cancellationToken);
+        await _client.DeleteAsync(mapping, entry.Ref.Namespace, entry.Ref.Name, options.PropagationPolicy, (string?)live["metadata"]?["uid"], cancellationToken);
         return ChangeAction.Deleted;
-    }
-
-    private async Task DeleteLiveAsync(string path, string? uid, string propagation, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = propagation };
-        if (uid is not null)
-        {
-            body["preconditions"] = new JsonObject { ["uid"] = uid };
-        }
-
-        try
-        {
-            await _rest.SendAsync(HttpMethod.Delete, path, body, "application/json", cancellationToken);
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-            // Gone already.
-        }
     }
 
     private async Task<Prepared> PrepareAsync(JsonObject source, CancellationToken cancellationToken)
@@ -339,7 +322,7 @@ public sealed partial class ResourceApplier
             throw new ApplyException($"{entry.Ref} is not a Kubernetes object: apiVersion, kind and metadata.name are required", entry.Ref);
         }
 
-        ResourceMapping mapping;
+        ApiResource mapping;
         try
         {
             mapping = await Mapper.MapAsync(entry.ApiVersion, entry.Ref.Kind, cancellationToken);
@@ -361,7 +344,7 @@ public sealed partial class ResourceApplier
             entry = entry with { Ref = entry.Ref with { Namespace = string.Empty } };
         }
 
-        return new Prepared(obj, entry, mapping, mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name));
+        return new Prepared(obj, entry, mapping);
     }
 
     private async Task<Plan> PlanAsync(Prepared p, ApplyOptions options, CancellationToken cancellationToken)
@@ -383,7 +366,7 @@ public sealed partial class ResourceApplier
             LogRecreating(_logger, p.Entry.Ref, e.Message);
             try
             {
-                await DeleteLiveAsync(p.Path, (string?)live["metadata"]?["uid"], "Background", cancellationToken);
+                await _client.DeleteAsync(p.Mapping, p.Entry.Ref.Namespace, p.Entry.Ref.Name, "Background", (string?)live["metadata"]?["uid"], cancellationToken);
                 await WaitGoneAsync(p, options, cancellationToken);
             }
             catch (KubeApiException de)
@@ -414,7 +397,7 @@ public sealed partial class ResourceApplier
             {
                 try
                 {
-                    await _rest.SendAsync(HttpMethod.Patch, $"{p.Path}?fieldManager={Uri.EscapeDataString(options.FieldManager)}", cleanup, "application/json-patch+json", cancellationToken);
+                    await _client.JsonPatchAsync(p.Mapping, p.Entry.Ref.Namespace, p.Entry.Ref.Name, cleanup, options.FieldManager, cancellationToken);
                 }
                 catch (KubeApiException e)
                 {
@@ -442,7 +425,7 @@ public sealed partial class ResourceApplier
     {
         try
         {
-            return await _rest.GetAsync(p.Path, cancellationToken);
+            return await _client.GetAsync(p.Mapping, p.Entry.Ref.Namespace, p.Entry.Ref.Name, cancellationToken);
         }
         catch (KubeApiException e)
         {
@@ -453,7 +436,7 @@ public sealed partial class ResourceApplier
     private async Task WaitGoneAsync(Prepared p, ApplyOptions options, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + options.WaitTimeout;
-        while (await _rest.GetAsync(p.Path, cancellationToken) is not null)
+        while (await _client.GetAsync(p.Mapping, p.Entry.Ref.Namespace, p.Entry.Ref.Name, cancellationToken) is not null)
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
@@ -464,11 +447,8 @@ public sealed partial class ResourceApplier
         }
     }
 
-    private Task<JsonObject> ApplyPatchAsync(Prepared p, ApplyOptions options, bool dryRun, CancellationToken cancellationToken)
-    {
-        var query = $"?fieldManager={Uri.EscapeDataString(options.FieldManager)}&force=true" + (dryRun ? "&dryRun=All" : string.Empty);
-        return _rest.SendAsync(HttpMethod.Patch, p.Path + query, p.Object, "application/apply-patch+yaml", cancellationToken);
-    }
+    private Task<JsonObject> ApplyPatchAsync(Prepared p, ApplyOptions options, bool dryRun, CancellationToken cancellationToken) =>
+        _client.ApplyAsync(p.Mapping, p.Entry.Ref.Namespace, p.Entry.Ref.Name, p.Object, options.FieldManager, force: true, cancellationToken, dryRun);
 
     /// <summary>An immutable field change: 422/409 saying so, or an admission webhook or CEL rule saying so (Flux's IsImmutableError, without treating every invalid object as one).</summary>
     public static bool IsImmutableError(KubeApiException error)
@@ -486,13 +466,16 @@ public sealed partial class ResourceApplier
 
         var reason = e.Causes.Contains("FieldManagerConflict") ? "FieldManagerConflict" : e.Reason;
         var message = $"{p.Entry.Ref} dry-run failed ({reason}): {e.Message}";
-        if (IsImmutableError(e) && !options.Force)
+        if (IsImmutableError(e) && !options.Force && (options.ForceHint ?? ForceSelectorHint(options)) is { Length: > 0 } hint)
         {
-            message += $"; to recreate the object, set spec.force to true or annotate it with {FluxSharp.Api.FluxAnnotations.Force}: enabled";
+            message += $"; to recreate the object, {hint}";
         }
 
         return new ApplyException(message, p.Entry.Ref, null, e);
     }
+
+    private static string? ForceSelectorHint(ApplyOptions options) =>
+        options.ForceSelector.Count == 0 ? null : "annotate it with " + string.Join(" or ", options.ForceSelector.Select(kv => $"{kv.Key}: {kv.Value}"));
 
     /// <summary>Flux's drift check: labels, annotations, or anything outside metadata and status differs.</summary>
     public static bool HasDrifted(JsonObject? live, JsonObject dryRun)
@@ -546,7 +529,7 @@ public sealed partial class ResourceApplier
     [LoggerMessage(Level = LogLevel.Information, Message = "{Subject} has an immutable field change, recreating it: {Reason}")]
     private static partial void LogRecreating(ILogger logger, ObjectRef subject, string reason);
 
-    private sealed record Prepared(JsonObject Object, InventoryEntry Entry, ResourceMapping Mapping, string Path);
+    private sealed record Prepared(JsonObject Object, InventoryEntry Entry, ApiResource Mapping);
 
     private sealed record Plan(Prepared Prepared, ChangeAction Action);
 }

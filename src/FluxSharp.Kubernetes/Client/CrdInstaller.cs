@@ -1,20 +1,22 @@
+using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using k8s;
-using k8s.Models;
 
 namespace FluxSharp.Kubernetes.Client;
 
-/// <summary>Installs FluxSharp's generated CRDs with server-side apply, so running it again changes nothing.</summary>
+/// <summary>Installs CustomResourceDefinitions with server-side apply, so running it again changes nothing.</summary>
 public static class CrdInstaller
 {
-    public static async Task ApplyAsync(IKubernetes kube, string fieldManager, CancellationToken cancellationToken = default)
+    private static readonly ApiResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
+
+    public static async Task ApplyAsync(IKubernetes kube, IEnumerable<JsonObject> crds, string fieldManager, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(kube);
-        foreach (var crd in FluxApi.Crds())
+        ArgumentNullException.ThrowIfNull(crds);
+        var client = new KubeClient(kube);
+        foreach (var crd in crds)
         {
-            var name = (string)crd["metadata"]!["name"]!;
-            var patch = new V1Patch(crd.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-            await kube.ApiextensionsV1.PatchCustomResourceDefinitionAsync(patch, name, fieldManager: fieldManager, force: true, cancellationToken: cancellationToken);
+            var name = (string?)crd["metadata"]?["name"] ?? throw new ArgumentException("a CRD without metadata.name", nameof(crds));
+            await client.ApplyAsync(Crds, null, name, crd, fieldManager, force: true, cancellationToken);
         }
     }
 }

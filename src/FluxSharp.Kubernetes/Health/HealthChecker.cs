@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 using k8s;
 
 namespace FluxSharp.Kubernetes.Health;
@@ -24,31 +24,31 @@ public sealed record HealthCheckResult(bool Healthy, IReadOnlyList<ObjectHealth>
 }
 
 /// <summary>
-/// Polls objects until all are Current (kstatus rules, or CEL expressions for the kinds they cover), one of them
+/// Polls objects until all are Current (kstatus rules, or a <see cref="Custom"/> evaluator for the kinds it covers), one of them
 /// Failed (stops early), or the timeout passes.
 /// </summary>
 public sealed class HealthChecker
 {
-    private readonly KubeRestClient _rest;
+    private readonly KubeClient _client;
     private readonly ResourceMapper _mapper;
 
-    public HealthChecker(KubeRestClient rest, ResourceMapper mapper)
+    public HealthChecker(KubeClient client, ResourceMapper mapper)
     {
-        _rest = rest ?? throw new ArgumentNullException(nameof(rest));
+        _client = client ?? throw new ArgumentNullException(nameof(client));
         _mapper = mapper ?? throw new ArgumentNullException(nameof(mapper));
     }
 
     public HealthChecker(IKubernetes kube)
     {
-        _rest = new KubeRestClient(kube);
-        _mapper = new ResourceMapper(_rest);
+        _client = new KubeClient(kube);
+        _mapper = new ResourceMapper(_client);
     }
 
     /// <summary>The clock of the polls and the deadline.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Custom health checks (spec.healthCheckExprs) used instead of kstatus for the kinds they cover.</summary>
-    public CelHealthEvaluator? Cel { get; init; }
+    /// <summary>Custom health rules used instead of kstatus for the kinds they cover (e.g. a Kustomization's healthCheckExprs).</summary>
+    public IHealthEvaluator? Custom { get; init; }
 
     /// <summary>The status of one object now (NotFound when it or its kind does not exist).</summary>
     public async Task<HealthResult> CheckAsync(InventoryEntry entry, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class HealthChecker
                 return new(ObjectStatus.NotFound, $"no matches for kind \"{entry.Ref.Kind}\" in version \"{entry.ApiVersion}\"");
             }
 
-            live = await _rest.GetAsync(mapping.ObjectPath(entry.Ref.Namespace, entry.Ref.Name), cancellationToken);
+            live = await _client.GetAsync(mapping, entry.Ref.Namespace, entry.Ref.Name, cancellationToken);
         }
         catch (KubeApiException e)
         {
@@ -79,7 +79,7 @@ public sealed class HealthChecker
             return new(ObjectStatus.NotFound, "Resource not found");
         }
 
-        return Cel?.Evaluate(live) ?? HealthStatus.Compute(live);
+        return Custom?.Evaluate(live) ?? HealthStatus.Compute(live);
     }
 
     /// <summary>Waits until every object is Current; stops early when one is Failed (unless <paramref name="failFast"/> is false).</summary>

@@ -421,7 +421,7 @@ public static class HealthStatus
         return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     }
 
-    internal static long? Long(JsonNode? node, params string[] path)
+    public static long? Long(JsonNode? node, params string[] path)
     {
         foreach (var p in path)
         {

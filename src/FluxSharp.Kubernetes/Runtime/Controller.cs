@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using k8s;
 using k8s.Models;

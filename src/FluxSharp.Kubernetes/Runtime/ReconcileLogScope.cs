@@ -1,4 +1,5 @@
 using System.Collections;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 
 namespace FluxSharp.Kubernetes.Runtime;

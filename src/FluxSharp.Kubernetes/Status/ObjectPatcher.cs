@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Client;
 using k8s;
 using k8s.Models;

@@ -22,9 +22,9 @@ public sealed class KustomizeControllerFixture : ManagerFixture
     private ResourceClient? _repos;
     private ResourceClient? _kss;
 
-    public ResourceClient Kustomizations => _kss ??= new ResourceClient(Client, DependencyChecker.Kustomizations);
+    public ResourceClient Kustomizations => _kss ??= new ResourceClient(Client, FluxResources.Kustomizations);
 
-    public ResourceClient Repos => _repos ??= new ResourceClient(Client, SourceControllerModule.GitRepositories);
+    public ResourceClient Repos => _repos ??= new ResourceClient(Client, FluxResources.GitRepositories);
 
     protected override (string[] Names, IControllerModule[] Modules) Controllers() =>
         (["source", "kustomize"], [new SourceControllerModule(), new KustomizeControllerModule(new KustomizationOptions { RequeueDependency = TimeSpan.FromSeconds(1), HealthPollInterval = TimeSpan.FromMilliseconds(200) })]);
@@ -146,9 +146,9 @@ public sealed class KustomizeControllerFixture : ManagerFixture
     {
         try
         {
-            return await Client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+            return await KubeApiException.CallAsync(() => Client.CoreV1.ReadNamespacedConfigMapAsync(name, ns));
         }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.IsNotFound)
         {
             return null;
         }

@@ -31,7 +31,7 @@ public abstract partial class ManagerFixture : ClusterFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await CrdInstaller.ApplyAsync(Client, "fluxsharp-tests");
+        await CrdInstaller.ApplyAsync(Client, FluxApi.Crds(), "fluxsharp-tests");
         await StartManagerAsync("127.0.0.1:0", null);
     }
 

@@ -22,7 +22,7 @@ public sealed class SourceControllerFixture : ManagerFixture
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
     private ResourceClient? _repos;
 
-    private ResourceClient Repos => _repos ??= new ResourceClient(Client, SourceControllerModule.GitRepositories);
+    private ResourceClient Repos => _repos ??= new ResourceClient(Client, FluxResources.GitRepositories);
 
     protected override (string[] Names, IControllerModule[] Modules) Controllers() => (["source"], [new SourceControllerModule()]);
 

@@ -1,21 +1,36 @@
 using System.Text.Json.Nodes;
+using FluxSharp.Api;
 using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Testing;
 
 namespace FluxSharp.Kubernetes.Tests.Apply;
 
-/// <summary>Server-side apply against the local control plane: stages, drift, ssa annotations, force, prune.</summary>
+/// <summary>Server-side apply against the local control plane: stages, drift, ssa annotations, force.</summary>
 public sealed class ResourceApplierTests : IClassFixture<ClusterFixture>
 {
-    private static readonly ApplyOptions Options = new() { WaitTimeout = TimeSpan.FromSeconds(20), WaitInterval = TimeSpan.FromMilliseconds(100) };
+    /// <summary>The runtime's selectors given Flux's annotations, as the Kustomization controller gives them.</summary>
+    private static readonly ApplyOptions Options = new()
+    {
+        WaitTimeout = TimeSpan.FromSeconds(20),
+        WaitInterval = TimeSpan.FromMilliseconds(100),
+        FieldManager = "kustomize-controller",
+        ExclusionSelector = new Dictionary<string, string> { [FluxAnnotations.Reconcile] = "disabled", [FluxAnnotations.ServerSideApply] = "Ignore" },
+        IfNotPresentSelector = new Dictionary<string, string> { [FluxAnnotations.ServerSideApply] = "IfNotPresent" },
+        ForceSelector = new Dictionary<string, string> { [FluxAnnotations.Force] = "enabled" },
+        ForceHint = $"set spec.force to true or annotate it with {FluxAnnotations.Force}: enabled",
+        CleanupFieldManagers = [new("kubectl", "Apply"), new("kubectl", "Update"), new("before-first-apply", "Update"), new("kustomize-controller", "Update")],
+        CleanupExclusions = new Dictionary<string, string> { [FluxAnnotations.ServerSideApply] = "Merge" },
+    };
+
     private readonly ClusterFixture _cluster;
     private readonly ResourceApplier _applier;
-    private readonly KubeRestClient _rest;
+    private readonly KubeClient _rest;
 
     public ResourceApplierTests(ClusterFixture cluster)
     {
         _cluster = cluster;
-        _rest = new KubeRestClient(cluster.Client);
+        _rest = new KubeClient(cluster.Client);
         _applier = new ResourceApplier(_rest);
     }
 
@@ -49,7 +64,7 @@ public sealed class ResourceApplierTests : IClassFixture<ClusterFixture>
         Assert.All(again.Entries, e => Assert.Equal(ChangeAction.Unchanged, e.Action));
         Assert.Equal(
             [$"_gadgets.{group}_apiextensions.k8s.io_CustomResourceDefinition", $"_{ns}__Namespace", $"{ns}_cfg__ConfigMap", $"{ns}_g1_{group}_Gadget"],
-            Inventory.FromChangeSet(again).Entries.Select(e => e.Id));
+            again.Entries.Select(e => e.Entry.Id));
     }
 
     [Fact]
@@ -203,37 +218,6 @@ public sealed class ResourceApplierTests : IClassFixture<ClusterFixture>
     }
 
     [Fact]
-    public async Task PruneDeletesStaleObjectsWeOwnAndKeepsDisabledAndForeignOnes()
-    {
-        var ns = await _cluster.NewNamespaceAsync();
-        var objects = new[]
-        {
-            ConfigMap(ns, "stale", "{}"),
-            ConfigMap(ns, "keep-me", "{}", annotations: """{"kustomize.toolkit.fluxcd.io/prune":"disabled"}"""),
-            ConfigMap(ns, "current", "{}"),
-        };
-        Ownership.SetOwnerLabels(objects, "apps", "flux-system");
-        var foreign = ConfigMap(ns, "foreign", "{}");
-        await _applier.ApplyAllStagedAsync([.. objects, foreign], Options, CancellationToken.None);
-
-        var old = Inventory.FromObjects([.. objects, foreign]);
-        var current = Inventory.FromObjects([objects[2]]);
-        var stale = Inventory.Stale(old, current);
-        Assert.Equal(3, stale.Count);
-        stale = [.. stale, InventoryEntry.From("v1", "ConfigMap", ns, "already-gone")];
-
-        var changes = await _applier.DeleteAllAsync(stale, DeleteOptions.ForKustomization("apps", "flux-system"), CancellationToken.None);
-        Assert.Equal(ChangeAction.Deleted, changes.ActionFor($"ConfigMap/{ns}/stale"));
-        Assert.Equal(ChangeAction.Skipped, changes.ActionFor($"ConfigMap/{ns}/keep-me"));
-        Assert.Equal(ChangeAction.Skipped, changes.ActionFor($"ConfigMap/{ns}/foreign"));
-        Assert.Equal(ChangeAction.Deleted, changes.ActionFor($"ConfigMap/{ns}/already-gone"));
-        Assert.Null(await _rest.GetAsync($"/api/v1/namespaces/{ns}/configmaps/stale", CancellationToken.None));
-        Assert.NotNull(await _rest.GetAsync($"/api/v1/namespaces/{ns}/configmaps/keep-me", CancellationToken.None));
-        Assert.NotNull(await _rest.GetAsync($"/api/v1/namespaces/{ns}/configmaps/foreign", CancellationToken.None));
-        Assert.NotNull(await _rest.GetAsync($"/api/v1/namespaces/{ns}/configmaps/current", CancellationToken.None));
-    }
-
-    [Fact]
     public async Task TheMapperFindsKindsOfACrdInstalledAfterTheFirstLookup()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
@@ -248,8 +232,8 @@ public sealed class ResourceApplierTests : IClassFixture<ClusterFixture>
             Options,
             CancellationToken.None);
         var mapping = await _applier.Mapper.MapAsync($"{group}/v1", "Thing", CancellationToken.None);
-        Assert.Equal(new ResourceMapping(group, "v1", "Thing", "things", Namespaced: false), mapping);
-        Assert.Equal(new ResourceMapping("apps", "v1", "Deployment", "deployments", Namespaced: true), await _applier.Mapper.MapAsync("apps/v1", "Deployment", CancellationToken.None));
+        Assert.Equal(new ApiResource(group, "v1", "things", "Thing", Namespaced: false), mapping);
+        Assert.Equal(new ApiResource("apps", "v1", "deployments", "Deployment", Namespaced: true), await _applier.Mapper.MapAsync("apps/v1", "Deployment", CancellationToken.None));
     }
 
     private async Task<JsonObject> Live(string ns, string plural, string name, string group = "")

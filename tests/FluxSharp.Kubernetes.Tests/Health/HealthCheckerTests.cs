@@ -1,5 +1,6 @@
-using FluxSharp.Api.Kustomize.V1;
+using System.Text.Json.Nodes;
 using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 using FluxSharp.Kubernetes.Health;
 using FluxSharp.Kubernetes.Tests.Apply;
 using FluxSharp.Testing;
@@ -74,17 +75,15 @@ public sealed class HealthCheckerTests : IClassFixture<ClusterFixture>
     }
 
     [Fact]
-    public async Task CelExpressionsOverrideKstatusForTheirKind()
+    public async Task ACustomEvaluatorOverridesKstatusForTheKindsItCovers()
     {
         var ns = await _cluster.NewNamespaceAsync();
         var changes = await _applier.ApplyAllStagedAsync([ResourceApplierTests.ConfigMap(ns, "flag", """{"ready":"no"}""")], Options, CancellationToken.None);
-        var checker = new HealthChecker(_cluster.Client)
-        {
-            Cel = new CelHealthEvaluator([new CustomHealthCheck { ApiVersion = "v1", Kind = "ConfigMap", Current = "data.ready == 'yes'", Failed = "data.ready == 'broken'" }]),
-        };
+        var checker = new HealthChecker(_cluster.Client) { Custom = new ConfigMapFlag() };
         var entries = changes.Entries.Select(e => e.Entry).ToList();
         var notYet = await checker.WaitAsync(entries, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100), CancellationToken.None);
         Assert.True(notYet.TimedOut);
+        Assert.Equal($"timeout waiting for: [ConfigMap/{ns}/flag status: 'InProgress': ready is no]", notYet.Message);
 
         await _applier.ApplyAsync(ResourceApplierTests.ConfigMap(ns, "flag", """{"ready":"yes"}"""), Options, CancellationToken.None);
         Assert.True((await checker.WaitAsync(entries, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), CancellationToken.None)).Healthy);
@@ -93,5 +92,22 @@ public sealed class HealthCheckerTests : IClassFixture<ClusterFixture>
         var failed = await checker.WaitAsync(entries, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), CancellationToken.None);
         Assert.False(failed.Healthy);
         Assert.False(failed.TimedOut);
+
+        // Kinds it does not cover keep kstatus: a Deployment that never existed is NotFound, not the evaluator's.
+        var deployment = await checker.CheckAsync(InventoryEntry.From("apps/v1", "Deployment", ns, "none"), CancellationToken.None);
+        Assert.Equal(ObjectStatus.NotFound, deployment.Status);
+    }
+
+    /// <summary>A ConfigMap is Current when data.ready is "yes", Failed when "broken"; other kinds are left to kstatus.</summary>
+    private sealed class ConfigMapFlag : IHealthEvaluator
+    {
+        public HealthResult? Evaluate(JsonObject obj) => (string?)obj["kind"] != "ConfigMap"
+            ? null
+            : (string?)obj["data"]?["ready"] switch
+            {
+                "yes" => new(ObjectStatus.Current, "ready"),
+                "broken" => new(ObjectStatus.Failed, "broken"),
+                var other => new(ObjectStatus.InProgress, $"ready is {other}"),
+            };
     }
 }

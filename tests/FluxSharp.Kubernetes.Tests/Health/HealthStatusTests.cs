@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Kubernetes.Health;
 
 namespace FluxSharp.Kubernetes.Tests.Health;
@@ -40,57 +39,5 @@ public sealed class HealthStatusTests
         var result = HealthStatus.Compute(JsonNode.Parse(json)!.AsObject());
         Assert.Equal(status, result.Status);
         Assert.Equal(message, result.Message);
-    }
-}
-
-public sealed class CelHealthEvaluatorTests
-{
-    private static readonly CustomHealthCheck Certificate = new()
-    {
-        ApiVersion = "cert-manager.io/v1",
-        Kind = "Certificate",
-        // all() over an empty filter is true in CEL, so "in progress" is written with exists().
-        InProgress = "status.conditions.exists(e, e.type == 'Issuing' && e.status == 'True')",
-        Failed = "status.conditions.filter(e, e.type == 'Ready').all(e, e.observedGeneration == metadata.generation && e.status == 'False')",
-        Current = "status.conditions.filter(e, e.type == 'Ready').all(e, e.observedGeneration == metadata.generation && e.status == 'True')",
-    };
-
-    [Theory]
-    [InlineData("""[{"type":"Ready","status":"True","observedGeneration":1}]""", ObjectStatus.Current)]
-    [InlineData("""[{"type":"Ready","status":"False","observedGeneration":1}]""", ObjectStatus.Failed)]
-    [InlineData("""[{"type":"Issuing","status":"True","observedGeneration":1},{"type":"Ready","status":"False","observedGeneration":1}]""", ObjectStatus.InProgress)]
-    [InlineData("""[{"type":"Ready","status":"Unknown","observedGeneration":1}]""", ObjectStatus.InProgress)]
-    public void FluxStyleExpressionsDecideTheStatusInOrder(string conditions, ObjectStatus expected)
-    {
-        var evaluator = new CelHealthEvaluator([Certificate]);
-        var obj = JsonNode.Parse($$$"""{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"c","generation":1},"status":{"conditions":{{{conditions}}}}}""")!.AsObject();
-        Assert.Equal(expected, evaluator.Evaluate(obj)!.Status);
-    }
-
-    [Fact]
-    public void OtherKindsAreLeftToKstatusAndAnOldObservedGenerationIsInProgress()
-    {
-        var evaluator = new CelHealthEvaluator([Certificate]);
-        Assert.Null(evaluator.Evaluate(JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap"}""")!.AsObject()));
-        var stale = JsonNode.Parse("""{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"generation":2},"status":{"observedGeneration":1,"conditions":[{"type":"Ready","status":"True","observedGeneration":2}]}}""")!.AsObject();
-        Assert.Equal(ObjectStatus.InProgress, evaluator.Evaluate(stale)!.Status);
-    }
-
-    [Fact]
-    public void HasAndExistsWorkAndEvaluationErrorsAreUnknown()
-    {
-        var evaluator = new CelHealthEvaluator([new CustomHealthCheck { ApiVersion = "example.com/v1", Kind = "W", Current = "has(status.phase) && status.phase == 'Done'", Failed = "status.conditions.exists(c, c.type == 'Failed')" }]);
-        Assert.Equal(ObjectStatus.Current, evaluator.Evaluate(JsonNode.Parse("""{"apiVersion":"example.com/v1","kind":"W","status":{"phase":"Done","conditions":[]}}""")!.AsObject())!.Status);
-        Assert.Equal(ObjectStatus.Failed, evaluator.Evaluate(JsonNode.Parse("""{"apiVersion":"example.com/v1","kind":"W","status":{"conditions":[{"type":"Failed"}]}}""")!.AsObject())!.Status);
-        var noStatus = evaluator.Evaluate(JsonNode.Parse("""{"apiVersion":"example.com/v1","kind":"W"}""")!.AsObject())!;
-        Assert.Equal(ObjectStatus.Unknown, noStatus.Status);
-        Assert.Contains("failed", noStatus.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ABadExpressionFailsWhenBuiltAndNamesIt()
-    {
-        var e = Assert.Throws<CelExpressionException>(() => new CelHealthEvaluator([new CustomHealthCheck { ApiVersion = "example.com/v1", Kind = "W", Current = "status.ready ==" }]));
-        Assert.Contains("invalid current health check expression for example.com/v1/W 'status.ready =='", e.Message, StringComparison.Ordinal);
     }
 }

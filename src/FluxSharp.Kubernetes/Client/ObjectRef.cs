@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace FluxSharp.Kubernetes.Apply;
+namespace FluxSharp.Kubernetes.Client;
 
 /// <summary>
 /// An object's identity as Flux's inventory keeps it (cli-utils ObjMetadata): group, kind, namespace ("" when

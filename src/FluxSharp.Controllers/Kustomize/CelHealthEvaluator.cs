@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Cel;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Kubernetes.Health;
 
-namespace FluxSharp.Kubernetes.Health;
+namespace FluxSharp.Controllers.Kustomize;
 
 /// <summary>A health check expression that does not compile or evaluate; names the kind and the expression.</summary>
 public sealed class CelExpressionException : Exception
@@ -30,8 +31,9 @@ public sealed class CelExpressionException : Exception
 /// failed and current are evaluated in that order and the first true one gives the status; none true is
 /// InProgress. The object's top-level fields (apiVersion, kind, metadata, spec, status...) are the variables.
 /// Expressions compile when the evaluator is built, so a bad one fails early with its text in the message.
+/// Plugged into the runtime's <see cref="HealthChecker"/> as its <see cref="HealthChecker.Custom"/> evaluator.
 /// </summary>
-public sealed class CelHealthEvaluator
+public sealed class CelHealthEvaluator : IHealthEvaluator
 {
     private readonly Dictionary<(string Group, string Kind), CompiledCheck> _checks = [];
     private readonly Lock _lock = new();

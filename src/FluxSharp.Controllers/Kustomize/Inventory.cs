@@ -1,46 +1,10 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Kubernetes.Apply;
+using FluxSharp.Kubernetes.Client;
 
-namespace FluxSharp.Kubernetes.Apply;
-
-/// <summary>One inventory entry: the object and the version it was applied with (<c>{id, v}</c> in status.inventory.entries).</summary>
-public sealed record InventoryEntry(ObjectRef Ref, string Version)
-{
-    public string Id => Ref.Id;
-
-    public string ApiVersion => Ref.ApiVersion(Version);
-
-    public static InventoryEntry From(JsonObject obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        var (_, version) = ObjectRef.SplitApiVersion((string?)obj["apiVersion"] ?? string.Empty);
-        return new InventoryEntry(ObjectRef.From(obj), version);
-    }
-
-    /// <summary>From an apiVersion, kind, namespace and name (e.g. a spec.healthChecks reference).</summary>
-    public static InventoryEntry From(string apiVersion, string kind, string? ns, string name)
-    {
-        var (group, version) = ObjectRef.SplitApiVersion(apiVersion);
-        return new InventoryEntry(new ObjectRef(group, kind, ns ?? string.Empty, name), version);
-    }
-
-    public static InventoryEntry From(NamespacedObjectKindReference reference, string defaultNamespace)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        return From(reference.ApiVersion ?? "v1", reference.Kind, reference.Namespace ?? defaultNamespace, reference.Name);
-    }
-
-    public ResourceRef ToResourceRef() => new() { Id = Id, Version = Version };
-
-    public static InventoryEntry Parse(ResourceRef reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        return new InventoryEntry(ObjectRef.Parse(reference.Id), reference.Version);
-    }
-
-    public override string ToString() => Ref.ToString();
-}
+namespace FluxSharp.Controllers.Kustomize;
 
 /// <summary>Flux's inventory (status.inventory): build it from objects or a change set, read it back, find stale objects.</summary>
 public static class Inventory
@@ -50,7 +14,7 @@ public static class Inventory
     {
         ArgumentNullException.ThrowIfNull(entries);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        return new ResourceInventory { Entries = entries.Where(e => seen.Add(e.Id)).Select(e => e.ToResourceRef()).ToList() };
+        return new ResourceInventory { Entries = entries.Where(e => seen.Add(e.Id)).Select(ToResourceRef).ToList() };
     }
 
     public static ResourceInventory FromObjects(IEnumerable<JsonObject> objects) => Create(objects.Select(InventoryEntry.From));
@@ -63,7 +27,26 @@ public static class Inventory
 
     /// <summary>Reads entries; an unparsable id throws <see cref="FormatException"/> naming it.</summary>
     public static IReadOnlyList<InventoryEntry> Entries(ResourceInventory? inventory) =>
-        inventory is null ? [] : inventory.Entries.Select(InventoryEntry.Parse).ToList();
+        inventory is null ? [] : inventory.Entries.Select(Parse).ToList();
+
+    public static ResourceRef ToResourceRef(InventoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new() { Id = entry.Id, Version = entry.Version };
+    }
+
+    public static InventoryEntry Parse(ResourceRef reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return InventoryEntry.Parse(reference.Id, reference.Version);
+    }
+
+    /// <summary>The entry of a spec.healthChecks reference; its namespace defaults to <paramref name="defaultNamespace"/>.</summary>
+    public static InventoryEntry EntryOf(NamespacedObjectKindReference reference, string defaultNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return InventoryEntry.From(reference.ApiVersion ?? "v1", reference.Kind, reference.Namespace ?? defaultNamespace, reference.Name);
+    }
 
     /// <summary>The inventory as status JSON: <c>{"entries":[{"id":...,"v":...}]}</c>.</summary>
     public static JsonObject ToJson(ResourceInventory inventory)

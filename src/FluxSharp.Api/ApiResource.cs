@@ -1,4 +1,4 @@
-namespace FluxSharp.Kubernetes.Client;
+namespace FluxSharp.Api;
 
 /// <summary>A resource as the API serves it: enough to build URLs and name it in messages.</summary>
 public sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced = true)
@@ -6,10 +6,4 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public override string ToString() => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
-}
-
-/// <summary>namespace/name of an object; Namespace is null for cluster-scoped objects.</summary>
-public readonly record struct ObjectKey(string? Namespace, string Name)
-{
-    public override string ToString() => Namespace is null ? Name : $"{Namespace}/{Name}";
 }

@@ -39,13 +39,7 @@ public sealed class WidgetClusterFixture : ClusterFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var crd = KubernetesJson.Deserialize<V1CustomResourceDefinition>("""
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.fluxsharp.dev"},
-             "spec":{"group":"example.fluxsharp.dev","scope":"Namespaced","names":{"plural":"widgets","singular":"widget","kind":"Widget","listKind":"WidgetList"},
-             "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
-               "schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}]}}
-            """);
-        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        await TestCrds.InstallAsync(Client, Widgets);
     }
 }
 

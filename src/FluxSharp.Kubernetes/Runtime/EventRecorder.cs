@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using FluxSharp.Kubernetes.Client;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -89,7 +89,7 @@ public sealed partial class EventRecorder
                 var count = seen.Count + 1;
                 _recent[key] = (seen.Name, count, seen.First);
                 var patch = new V1Patch($"{{\"count\":{count},\"lastTimestamp\":\"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"}}", V1Patch.PatchType.MergePatch);
-                await _kube.CoreV1.PatchNamespacedEventAsync(patch, seen.Name, ns, cancellationToken: cancellationToken);
+                await KubeApiException.CallAsync(() => _kube.CoreV1.PatchNamespacedEventAsync(patch, seen.Name, ns, cancellationToken: cancellationToken));
                 return;
             }
 
@@ -109,13 +109,13 @@ public sealed partial class EventRecorder
                 LastTimestamp = now.UtcDateTime,
                 Count = 1,
             };
-            await _kube.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken);
+            await KubeApiException.CallAsync(() => _kube.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken));
             _recent[key] = (name, 1, now);
         }
-        catch (HttpOperationException e)
+        catch (KubeApiException e)
         {
             _recent.TryRemove(key, out _);
-            LogEventFailed(_logger, reason, obj.Metadata.Name, e.Response.StatusCode, e);
+            LogEventFailed(_logger, reason, obj.Metadata.Name, e.Code, e);
         }
         catch (HttpRequestException e)
         {

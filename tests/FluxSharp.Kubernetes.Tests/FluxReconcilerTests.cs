@@ -212,6 +212,38 @@ public sealed class FluxReconcilerTests : IClassFixture<GadgetClusterFixture>
     }
 
     [Fact]
+    public async Task ProgressIsPatchedBeforeALongStepAndReplacedByTheFinalReport()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        Gadget? during = null;
+        var reconciler = new GadgetReconciler(_cluster.Client)
+        {
+            Steps = async (run, ct) =>
+            {
+                await run.ProgressingAsync("Fetching manifests for revision r1", "Reconciliation in progress", ct);
+                during = await GetAsync(run.Object.Metadata.NamespaceProperty, run.Object.Metadata.Name);
+                run.Succeeded("Built", "built r1");
+            },
+        };
+        var gadget = await CreateAsync(ns, "slow", new GadgetSpec(), requestedAt: "2026-02-02T00:00:00Z");
+
+        await reconciler.ReconcileAsync(gadget, CancellationToken.None);
+
+        var reconciling = Condition(during!, ConditionTypes.Reconciling)!;
+        Assert.Equal(("True", ConditionReasons.Progressing, "Fetching manifests for revision r1"), (reconciling.Status, reconciling.Reason, reconciling.Message));
+        var unknown = Condition(during!, ConditionTypes.Ready)!;
+        Assert.Equal(("Unknown", ConditionReasons.Progressing, "Reconciliation in progress"), (unknown.Status, unknown.Reason, unknown.Message));
+
+        // Mid-run the request is not handled yet (flux reconcile reads Ready as soon as it is), nor the generation observed.
+        Assert.Null(during!.Status!.LastHandledReconcileAt);
+        Assert.Null(during.Status.ObservedGeneration);
+        var after = await GetAsync(ns, "slow");
+        Assert.Null(Condition(after!, ConditionTypes.Reconciling));
+        Assert.Equal("True", Condition(after!, ConditionTypes.Ready)!.Status);
+        Assert.Equal(("2026-02-02T00:00:00Z", after!.Metadata.Generation), (after.Status!.LastHandledReconcileAt, after.Status.ObservedGeneration));
+    }
+
+    [Fact]
     public async Task AKnownFailureComesBackAfterTheRetryIntervalAndReadyMirrorsIt()
     {
         var ns = await _cluster.NewNamespaceAsync();
@@ -230,7 +262,10 @@ public sealed class FluxReconcilerTests : IClassFixture<GadgetClusterFixture>
         var reconciling = Condition(after!, ConditionTypes.Reconciling)!;
         Assert.Equal(("True", ConditionReasons.ProgressingWithRetry), (reconciling.Status, reconciling.Reason));
         Assert.Null(Condition(after!, ConditionTypes.Stalled));
-        Assert.Equal(after!.Metadata.Generation, after.Status!.ObservedGeneration);
+
+        // As Flux: a failed run leaves status.observedGeneration behind; Ready's own generation says what it speaks of.
+        Assert.Null(after!.Status!.ObservedGeneration);
+        Assert.Equal(after.Metadata.Generation, ready.ObservedGeneration);
     }
 
     [Fact]

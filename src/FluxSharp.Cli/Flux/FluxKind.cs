@@ -67,7 +67,12 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
                 var obj = await GetAsync(client, ns, name, cancellationToken);
                 var handled = requestedAt is null || (string?)obj["status"]?["lastHandledReconcileAt"] == requestedAt;
                 var generation = (long?)obj["metadata"]?["generation"] ?? 0;
-                var observed = (long?)obj["status"]?["observedGeneration"] ?? -1;
+
+                // As flux: Ready speaks of the latest generation when its own observedGeneration says so (a failed
+                // run leaves status.observedGeneration behind); the status' is the fallback.
+                var observed = (long?)Condition(obj, "Ready")?["observedGeneration"] is { } readyGeneration and not 0
+                    ? readyGeneration
+                    : (long?)obj["status"]?["observedGeneration"] ?? -1;
                 // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
                 var reconcilingCondition = Condition(obj, "Reconciling");
                 var reconciling = reconcilingCondition is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";

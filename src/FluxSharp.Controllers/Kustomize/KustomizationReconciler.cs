@@ -67,6 +67,7 @@ public sealed partial class KustomizationReconciler : FluxReconciler<Kustomizati
         var source = await WaitForSourceAsync(ks, cancellationToken);
         run.EventMetadata[RevisionAnnotation] = source.Revision;
         run.Status = run.Status with { LastAttemptedRevision = source.Revision };
+        await run.ProgressingAsync($"Fetching manifests for revision {source.Revision} with a timeout of {GoDuration.Format(run.Intervals.Timeout ?? run.Intervals.Interval ?? TimeSpan.Zero)}", "Reconciliation in progress", cancellationToken);
 
         // 2. Fetch, build, apply, prune, health.
         var workDir = Path.Combine(Path.GetTempPath(), "fluxsharp-kustomize", Guid.NewGuid().ToString("N"));

@@ -53,6 +53,14 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
             throw new StallingException("UnsupportedField", unsupported);
         }
 
+        // A new generation says so at once, as source-controller does, before a clone that may take a while.
+        var observed = run.Object.Status?.ObservedGeneration ?? 0;
+        if (run.Object.Metadata.Generation is { } generation && generation != observed)
+        {
+            var message = $"processing object: new generation {observed} -> {generation}";
+            await run.ProgressingAsync(message, message, cancellationToken);
+        }
+
         var (artifact, created, subject) = await FetchAsync(run, cancellationToken);
         Report(run, artifact, created, subject);
     }

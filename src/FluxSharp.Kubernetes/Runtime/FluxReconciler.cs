@@ -45,7 +45,7 @@ public abstract class FluxReconciler<T, TStatus> : IReconciler<T>
     public async Task<ReconcileResult> ReconcileAsync(T obj, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var run = new ReconcileRun<T, TStatus>(obj, Time);
+        var run = new ReconcileRun<T, TStatus>(obj, Time, (r, ct) => PatchStatusAsync(r, observed: false, handled: false, ct));
         if (obj.Metadata.DeletionTimestamp is not null)
         {
             return await DeleteAsync(run, cancellationToken);
@@ -87,7 +87,10 @@ public abstract class FluxReconciler<T, TStatus> : IReconciler<T>
 
         // Summarize and patch: every run that got past suspend writes its status, whatever the steps threw.
         outcome = run.Report.Summarize(outcome, Summary);
-        await PatchStatusAsync(run, cancellationToken);
+
+        // As Flux: observedGeneration says the generation was reconciled to an end, a success or a stall; a failed
+        // or waiting run leaves it behind (its conditions carry the generation they speak of).
+        await PatchStatusAsync(run, observed: outcome.Kind is OutcomeKind.Succeeded or OutcomeKind.Stalled, handled: true, cancellationToken);
         await SendEventsAsync(run, outcome, cancellationToken);
         backoff?.Throw();
         return outcome.Kind switch
@@ -145,7 +148,7 @@ public abstract class FluxReconciler<T, TStatus> : IReconciler<T>
         {
             // The cleanup failed: say so on the object, which stays (with its finalizer) until a retry succeeds.
             var outcome = run.Report.Summarize(ReconcileOutcome.Failed((e as ReconcileException)?.Reason ?? FailureReason(e) ?? ConditionReasons.ReconciliationFailed, e.Message), Summary);
-            await PatchStatusAsync(run, cancellationToken);
+            await PatchStatusAsync(run, observed: false, handled: true, cancellationToken);
             await SendEventsAsync(run, outcome, cancellationToken);
             throw;
         }
@@ -156,15 +159,21 @@ public abstract class FluxReconciler<T, TStatus> : IReconciler<T>
         return ReconcileResult.Done;
     }
 
-    private async Task PatchStatusAsync(ReconcileRun<T, TStatus> run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the run's status. <paramref name="observed"/>: the generation was reconciled to an end.
+    /// <paramref name="handled"/>: the run is over, so a pending requestedAt counts as handled (a progress patch must
+    /// not say so: flux reconcile reads Ready as soon as lastHandledReconcileAt matches).
+    /// </summary>
+    private async Task PatchStatusAsync(ReconcileRun<T, TStatus> run, bool observed, bool handled, CancellationToken cancellationToken)
     {
         var obj = run.Object;
-        var before = obj.Status is null ? null : ObjectPatcher.ToJson(obj.Status);
+        var before = run.Written ?? (obj.Status is null ? null : ObjectPatcher.ToJson(obj.Status));
         var after = ObjectPatcher.ToJson(run.Status);
-        after["observedGeneration"] = run.Report.Generation;
+        after["observedGeneration"] = observed ? run.Report.Generation : obj.Status?.ObservedGeneration;
         after["conditions"] = ObjectPatcher.ToJsonNode(run.Report.Conditions);
-        after["lastHandledReconcileAt"] = obj.Metadata.Annotations?.TryGetValue(FluxAnnotations.ReconcileRequestedAt, out var at) == true ? at : obj.Status?.LastHandledReconcileAt;
+        after["lastHandledReconcileAt"] = handled && obj.Metadata.Annotations?.TryGetValue(FluxAnnotations.ReconcileRequestedAt, out var at) == true ? at : obj.Status?.LastHandledReconcileAt;
         await _patcher.PatchStatusAsync(obj, before, after, cancellationToken);
+        run.Written = after;
         var ready = run.Report.Get(ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown;
         ControllerMetrics.RecordCondition(_kind, obj.Metadata.NamespaceProperty ?? string.Empty, obj.Metadata.Name, ConditionTypes.Ready, ready);
     }

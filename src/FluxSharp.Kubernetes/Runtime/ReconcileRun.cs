@@ -14,10 +14,12 @@ public sealed class ReconcileRun<T, TStatus>
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly List<(string Reason, string Message)> _events = [];
+    private readonly Func<ReconcileRun<T, TStatus>, CancellationToken, Task> _patchProgress;
 
-    internal ReconcileRun(T obj, TimeProvider time)
+    internal ReconcileRun(T obj, TimeProvider time, Func<ReconcileRun<T, TStatus>, CancellationToken, Task> patchProgress)
     {
         Object = obj;
+        _patchProgress = patchProgress;
         _time = time;
         _started = time.GetTimestamp();
         Status = obj.Status ?? new TStatus();
@@ -55,4 +57,23 @@ public sealed class ReconcileRun<T, TStatus>
 
     /// <summary>A Normal event, sent once the status is written (so whoever sees the event sees the status).</summary>
     public void Event(string reason, string message) => _events.Add((reason, message));
+
+    /// <summary>
+    /// Says on the object, before a long step, that work is under way (Flux's progressive status): Reconciling=True
+    /// (Progressing) with <paramref name="message"/>, and Ready=Unknown with <paramref name="readyMessage"/> unless null,
+    /// patched at once; the final report replaces both.
+    /// </summary>
+    public Task ProgressingAsync(string message, string? readyMessage, CancellationToken cancellationToken)
+    {
+        Report.MarkTrue(ConditionTypes.Reconciling, ConditionReasons.Progressing, message);
+        if (readyMessage is not null)
+        {
+            Report.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, readyMessage);
+        }
+
+        return _patchProgress(this, cancellationToken);
+    }
+
+    /// <summary>The status last written during this run (by <see cref="ProgressingAsync"/>), the base of the next patch.</summary>
+    internal System.Text.Json.Nodes.JsonObject? Written { get; set; }
 }

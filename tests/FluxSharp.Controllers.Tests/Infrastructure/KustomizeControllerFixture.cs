@@ -136,7 +136,7 @@ public sealed class KustomizeControllerFixture : ManagerFixture
             timeout);
 
     public Task<Kustomization> WaitNotReadyAsync(string ns, string name, string reason, TimeSpan? timeout = null) =>
-        WaitAsync(ns, name, k => Ready(k) is { Status: "False" } c && c.Reason == reason && k.Status?.ObservedGeneration == k.Metadata.Generation, $"Ready=False reason {reason}", timeout);
+        WaitAsync(ns, name, k => Ready(k) is { Status: "False" } c && c.Reason == reason && c.ObservedGeneration == k.Metadata.Generation, $"Ready=False reason {reason}", timeout);
 
     public static Condition? Ready(Kustomization ks) => ks?.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
 

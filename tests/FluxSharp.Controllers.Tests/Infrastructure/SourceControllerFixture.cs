@@ -75,7 +75,7 @@ public sealed class SourceControllerFixture : ManagerFixture
         WaitAsync(ns, name, r => Ready(r)?.Status == "True" && (revision is null || r.Status?.Artifact?.Revision == revision), $"Ready with revision {revision ?? "(any)"}", timeout);
 
     public Task<GitRepository> WaitNotReadyAsync(string ns, string name, string reason, TimeSpan? timeout = null) =>
-        WaitAsync(ns, name, r => Ready(r) is { Status: "False" } c && c.Reason == reason && r.Status?.ObservedGeneration == r.Metadata.Generation, $"Ready=False reason {reason}", timeout);
+        WaitAsync(ns, name, r => Ready(r) is { Status: "False" } c && c.Reason == reason && c.ObservedGeneration == r.Metadata.Generation, $"Ready=False reason {reason}", timeout);
 
     public static Condition? Ready(GitRepository repo) => Condition(repo, ConditionTypes.Ready);
 

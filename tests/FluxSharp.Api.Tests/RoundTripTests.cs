@@ -26,7 +26,7 @@ public sealed class RoundTripTests : IAsyncLifetime
         _plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions());
         // The plane's kubeconfig has "user: {}", which KubernetesClient's kubeconfig loader refuses
         // ("does not have appropriate auth credentials"); the server needs no credentials, so use its URL.
-        _client = new Kubernetes(new KubernetesClientConfiguration { Host = _plane.BaseUrl.ToString() });
+        _client = new Kubernetes(new KubernetesClientConfiguration { Host = _plane.BaseUrl.ToString(), AccessToken = _plane.AdminToken });
         foreach (var crd in FluxApi.Crds())
         {
             var typed = KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString());

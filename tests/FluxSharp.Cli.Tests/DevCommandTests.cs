@@ -29,7 +29,7 @@ public sealed class DevCommandTests : IDisposable
         string kubeconfig;
         await using (var dev = await DevProcess.StartAsync(_stateDir, "--no-sync"))
         {
-            Assert.StartsWith("http://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
+            Assert.StartsWith("https://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
             kubeconfig = Path.Combine(_stateDir, "kubeconfig");
             Assert.True(File.Exists(kubeconfig));
 

@@ -112,7 +112,7 @@ internal static class KustomizationBench
 
         await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "flux-system" } });
         await using var manager = await FluxManager.StartAsync(
-            new ManagerOptions { Concurrency = 20, StoragePath = tmp.Sub("artifacts"), StorageAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0" },
+            new ManagerOptions { Concurrency = 20, StoragePath = tmp.Sub("artifacts"), StorageAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0", AllowFileUrls = true },
             [new SourceControllerModule(), new KustomizeControllerModule()],
             NullLoggerFactory.Instance,
             kube);

@@ -127,6 +127,8 @@ internal static class DevCommand
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
                         StorageAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ArtifactFile, "artifacts"),
                         MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
+                        // The sample syncs this checkout over file://; dev runs as the user whose files these are.
+                        AllowFileUrls = true,
                     },
                     AllControllers(),
                     logs,

@@ -308,6 +308,7 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
         var mark = Path.Combine(dir, "ran");
         var server = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim().Trim('"');
         var token = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("token:", StringComparison.Ordinal))["token:".Length..].Trim().Trim('"');
+        var ca = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("certificate-authority-data:", StringComparison.Ordinal))["certificate-authority-data:".Length..].Trim();
         var plugin = Path.Combine(dir, "credential.sh");
         await File.WriteAllTextAsync(plugin, $$$"""
             #!/bin/sh
@@ -318,7 +319,7 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
         await File.WriteAllTextAsync(kubeconfig, $$$"""
             apiVersion: v1
             kind: Config
-            clusters: [{name: c, cluster: {server: "{{{server}}}", tls-server-name: localhost}}]
+            clusters: [{name: c, cluster: {server: "{{{server}}}", certificate-authority-data: "{{{ca}}}", tls-server-name: localhost}}]
             contexts: [{name: c, context: {cluster: c, user: u}}]
             users:
             - name: u

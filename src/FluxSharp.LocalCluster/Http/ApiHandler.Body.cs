@@ -73,7 +73,10 @@ internal sealed partial class ApiHandler
         {
             if (mediaType == "application/yaml" && !LooksLikeJson(text))
             {
-                return Seams.ParseYaml(text) ?? throw ApiException.BadRequest("the request body is null");
+                var yamlDuplicates = new List<(int Line, string Key)>();
+                var yaml = Seams.ParseYaml(text, yamlDuplicates);
+                CheckYamlDuplicates(ctx, r, yamlDuplicates);
+                return yaml ?? throw ApiException.BadRequest("the request body is null");
             }
 
             var (node, duplicates) = JsonBody.Parse(text);
@@ -101,6 +104,26 @@ internal sealed partial class ApiHandler
         if (ctx.FieldValidation == FieldValidation.Strict)
         {
             throw ApiException.BadRequest($"{r.Kind} in version \"{r.Version}\" cannot be handled as a {r.Kind}: strict decoding error: {string.Join(", ", errors)}");
+        }
+
+        ctx.Warnings.AddRange(errors);
+    }
+
+    /// <summary>
+    /// The same for YAML, in go-yaml's words: a warning "line N: key \"k\" already set in map" each, or under Strict
+    /// one 400 listing them as "yaml: unmarshal errors:".
+    /// </summary>
+    private static void CheckYamlDuplicates(RequestContext ctx, ResourceInfo r, List<(int Line, string Key)> duplicates)
+    {
+        if (duplicates.Count == 0 || ctx.FieldValidation == FieldValidation.Ignore)
+        {
+            return;
+        }
+
+        var errors = duplicates.Select(d => $"line {d.Line}: key \"{d.Key}\" already set in map").ToList();
+        if (ctx.FieldValidation == FieldValidation.Strict)
+        {
+            throw ApiException.BadRequest($"{r.Kind} in version \"{r.Version}\" cannot be handled as a {r.Kind}: strict decoding error: yaml: unmarshal errors:\n  {string.Join("\n  ", errors)}");
         }
 
         ctx.Warnings.AddRange(errors);
@@ -144,7 +167,10 @@ internal sealed partial class ApiHandler
         {
             if (type == PatchType.Apply && !LooksLikeJson(text))
             {
-                return (type, Seams.ParseYaml(text) ?? throw ApiException.BadRequest("the patch is null"));
+                var yamlDuplicates = new List<(int Line, string Key)>();
+                var yaml = Seams.ParseYaml(text, yamlDuplicates);
+                CheckYamlDuplicates(ctx, r, yamlDuplicates);
+                return (type, yaml ?? throw ApiException.BadRequest("the patch is null"));
             }
 
             var (node, duplicates) = JsonBody.Parse(text);

@@ -99,6 +99,29 @@ public sealed class BodyConformanceTests(LocalControlPlaneFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_duplicate_yaml_key_warns_in_go_yamls_words_and_is_400_under_strict()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        using var http = fixture.NewHttpClient();
+        const string Yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: \"1\"\n  a: \"2\"\n";
+
+        using var refused = await http.PostAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?fieldValidation=Strict", UriKind.Relative), Json(Yaml, "application/yaml"));
+        var status = await StatusAsync(refused, HttpStatusCode.BadRequest, "BadRequest");
+        Assert.Equal("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: yaml: unmarshal errors:\n  line 7: key \"a\" already set in map", (string?)status["message"]);
+        await AssertAbsentAsync(http, ns, "configmaps", "dup");
+
+        using var created = await http.PostAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps", UriKind.Relative), Json(Yaml, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("299 - \"line 7: key \\\"a\\\" already set in map\"", Assert.Single(created.Headers.GetValues("Warning")));
+        Assert.Equal("2", (string?)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["data"]!["a"]);
+
+        using var applied = await http.PatchAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps/dup?fieldManager=tester&force=true", UriKind.Relative), Json(Yaml.Replace("\"2\"", "\"3\"", StringComparison.Ordinal), "application/apply-patch+yaml"));
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        Assert.Equal("299 - \"line 7: key \\\"a\\\" already set in map\"", Assert.Single(applied.Headers.GetValues("Warning")));
+        Assert.Equal("3", (string?)JsonNode.Parse(await applied.Content.ReadAsStringAsync())!["data"]!["a"]);
+    }
+
+    [Fact]
     public async Task A_configmap_over_1_mib_is_invalid_and_a_body_over_3_mib_is_too_large()
     {
         var ns = await fixture.NewNamespaceAsync();

@@ -51,13 +51,14 @@ internal static class GitRepositoryBench
             StoragePath = tmp.Sub("storage"),
             StorageAddress = "127.0.0.1:0",
             MetricsAddress = "127.0.0.1:0",
+            AllowFileUrls = true,
         };
         await using var manager = await FluxManager.StartAsync(options, [new SourceControllerModule()], NullLoggerFactory.Instance, kube);
         var repos = new ResourceClient(kube, FluxResources.GitRepositories);
 
         // The reconciler on its own, sharing the manager's storage so it sees the stored artifacts.
         var storage = new ArtifactStorage(tmp.Sub("storage"), manager.ArtifactBaseUrl.ToString().TrimEnd('/'));
-        var direct = new GitRepositoryReconciler(kube, new GitClient(), storage, new EventRecorder(kube, FluxNames.SourceController, NullLogger.Instance), NullLogger.Instance);
+        var direct = new GitRepositoryReconciler(kube, new GitClient(), storage, new EventRecorder(kube, FluxNames.SourceController, NullLogger.Instance), NullLogger.Instance) { AllowFileUrls = true };
 
         var rows = new List<string[]>();
         int seq = 0;

@@ -146,7 +146,7 @@ internal static class StoreBench
         }
 
         await using var plane = await LocalControlPlane.StartAsync(options);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = writers }) { BaseAddress = plane.BaseUrl };
+        using var http = plane.CreateHttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = writers });
         for (var i = 0; i < 200; i++)
         {
             await CreateAsync(http, $"warm-{i}");

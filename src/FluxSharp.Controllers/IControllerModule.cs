@@ -19,6 +19,9 @@ public sealed record ControllerContext(
     /// <summary>The clock of requeues, backoff, health polls and condition times (the manager's; a fake one in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Whether sources may fetch file:// URLs (the manager's --allow-file-urls).</summary>
+    public bool AllowFileUrls { get; init; }
+
     /// <summary>How a controller of this manager runs.</summary>
     public ControllerOptions ControllerOptions() => new() { Concurrency = Concurrency, Namespace = WatchNamespace, TimeProvider = Time };
 }

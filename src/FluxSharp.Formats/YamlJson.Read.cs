@@ -15,6 +15,14 @@ public static partial class YamlJson
     /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
     public static JsonNode? Parse(string yaml) => ParseDocuments(yaml) is [var first, ..] ? first : null;
 
+    /// <summary>
+    /// The first non-empty document, with each mapping key given twice (the last value wins, as Go's yaml does) by its
+    /// 1-based line and name, for callers that report duplicates as kube-apiserver does.
+    /// </summary>
+    /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
+    public static JsonNode? Parse(string yaml, List<(int Line, string Key)> duplicates) =>
+        ParseDocumentsWithText(yaml, duplicates) is [var first, ..] ? first.Node : null;
+
     /// <summary>Parses every non-empty document of a multi-document YAML stream.</summary>
     /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
     public static IReadOnlyList<JsonNode> ParseDocuments(string yaml) => [.. ParseDocumentsWithText(yaml).Select(d => d.Node)];
@@ -39,7 +47,9 @@ public static partial class YamlJson
 
     /// <summary>Parses every non-empty document and returns it with its own source text (quoting styles preserved).</summary>
     /// <exception cref="YamlSyntaxException">The YAML is malformed.</exception>
-    public static IReadOnlyList<(JsonNode Node, string Text)> ParseDocumentsWithText(string yaml)
+    public static IReadOnlyList<(JsonNode Node, string Text)> ParseDocumentsWithText(string yaml) => ParseDocumentsWithText(yaml, null);
+
+    private static List<(JsonNode Node, string Text)> ParseDocumentsWithText(string yaml, List<(int Line, string Key)>? duplicates)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var result = new List<(JsonNode, string)>();
@@ -53,7 +63,7 @@ public static partial class YamlJson
                 var start = parser.Consume<DocumentStart>();
                 last = start.End;
                 var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-                var node = ReadNode(parser, anchors, ref last);
+                var node = ReadNode(parser, anchors, duplicates, ref last);
                 var end = parser.Consume<DocumentEnd>();
                 last = end.End;
                 if (node is not null)
@@ -77,7 +87,7 @@ public static partial class YamlJson
         return result;
     }
 
-    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, ref Mark last)
+    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, List<(int Line, string Key)>? duplicates, ref Mark last)
     {
         var ev = parser.Current ?? throw new InvalidOperationException("unexpected end of YAML");
         last = ev.Start;
@@ -108,7 +118,7 @@ public static partial class YamlJson
                     var arr = new JsonArray();
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        arr.Add(ReadNode(parser, anchors, ref last));
+                        arr.Add(ReadNode(parser, anchors, duplicates, ref last));
                     }
 
                     if (!seqStart.Anchor.IsEmpty)
@@ -125,17 +135,22 @@ public static partial class YamlJson
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
                         var keyEvent = parser.Current;
-                        var key = ReadNode(parser, anchors, ref last);
+                        var key = ReadNode(parser, anchors, duplicates, ref last);
                         var keyText = keyEvent is Scalar ks ? ks.Value : key switch
                         {
                             null => "null",
                             JsonValue v => v.ToString(),
                             _ => throw new YamlException(keyEvent!.Start, keyEvent.End, "complex mapping keys are not supported"),
                         };
-                        var value = ReadNode(parser, anchors, ref last);
+                        var value = ReadNode(parser, anchors, duplicates, ref last);
                         if (keyText == "<<" && keyEvent is Scalar { Style: ScalarStyle.Plain } && Merge(obj, value))
                         {
                             continue;
+                        }
+
+                        if (duplicates is not null && obj.ContainsKey(keyText))
+                        {
+                            duplicates.Add(((int)keyEvent!.Start.Line, keyText));
                         }
 
                         obj[keyText] = value;

@@ -26,9 +26,6 @@ namespace FluxSharp.LocalCluster;
 /// </summary>
 public sealed partial class LocalControlPlane : IAsyncDisposable
 {
-    /// <summary>The bearer token in the kubeconfig; the server accepts any token (or none) as cluster admin.</summary>
-    public const string AdminToken = "fluxsharp-local-admin";
-
     private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
     private readonly WebApplication _app;
@@ -38,8 +35,9 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     private readonly X509Certificate2? _certificate;
     private int _disposed;
 
-    private LocalControlPlane(WebApplication app, WatchStreamer watches, ResourceService service, List<EventLoop> loops, StateDirectory? stateDir, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl)
+    private LocalControlPlane(WebApplication app, WatchStreamer watches, ResourceService service, List<EventLoop> loops, StateDirectory? stateDir, WorkloadSimulator simulator, X509Certificate2? certificate, Uri baseUrl, string adminToken)
     {
+        AdminToken = adminToken;
         _app = app;
         _watches = watches;
         Service = service;
@@ -49,6 +47,12 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         _certificate = certificate;
         BaseUrl = baseUrl;
     }
+
+    /// <summary>
+    /// The cluster admin's bearer token (also in <see cref="Kubeconfig"/>): every request but health checks and
+    /// /version needs it. Kept in the state dir (0600) across restarts; random per start without one.
+    /// </summary>
+    public string AdminToken { get; }
 
     /// <summary>Where the API is served, e.g. http://127.0.0.1:38211.</summary>
     public Uri BaseUrl { get; }
@@ -116,7 +120,8 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
 
             EnsureNamespaces(service);
 
-            var certificate = options.Tls ? CreateCertificate() : null;
+            var adminToken = stateDir is null ? AdminTokenFile.Generate() : AdminTokenFile.LoadOrCreate(stateDir.FullPath);
+            var certificate = !options.Tls ? null : stateDir is null ? ServingCertificate.Create(time) : ServingCertificate.LoadOrCreate(stateDir.FullPath, time);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
@@ -133,14 +138,14 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
             });
             var app = builder.Build();
             var watches = new WatchStreamer(store, time) { BookmarkInterval = options.BookmarkInterval };
-            var handler = new ApiHandler(service, watches, time, logger) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
+            var handler = new ApiHandler(service, watches, time, logger, new BearerAuthenticator(adminToken)) { PodLogs = new PodLogServer(options.PodLogs, app.Lifetime.ApplicationStopping) };
             app.Run(handler.HandleAsync);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
             var baseUrl = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
-            return new LocalControlPlane(app, watches, service, loops, stateDir, simulator, certificate, baseUrl);
+            return new LocalControlPlane(app, watches, service, loops, stateDir, simulator, certificate, baseUrl, adminToken);
         }
         catch
         {
@@ -155,16 +160,32 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the kubeconfig to a file (mode 0600), creating its directory.</summary>
+    /// <summary>
+    /// Writes the kubeconfig to a file (mode 0600 from its creation: it holds the admin token), creating its directory.
+    /// Written beside and renamed into place, so that a reader never sees half of it.
+    /// </summary>
     public async Task WriteKubeconfigAsync(string path, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        await File.WriteAllTextAsync(full, Kubeconfig, cancellationToken);
-        if (!OperatingSystem.IsWindows())
+        await PrivateFile.WriteAtomicallyAsync(full, Kubeconfig, cancellationToken);
+    }
+
+    /// <summary>
+    /// A raw HTTP client for this server (BaseAddress set), sending the admin token and trusting only this server's
+    /// certificate; pass a handler to tune connections. For tests and tools that speak HTTP without a Kubernetes client.
+    /// </summary>
+    public HttpClient CreateHttpClient(SocketsHttpHandler? handler = null)
+    {
+        handler ??= new SocketsHttpHandler();
+        if (_certificate is { } trusted)
         {
-            File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trusted.GetCertHashString();
         }
+
+        var http = new HttpClient(handler) { BaseAddress = BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return http;
     }
 
     /// <summary>Waits until the in-process controllers have handled every change so far (GC, namespaces, simulator).</summary>
@@ -248,21 +269,6 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=fluxsharp-local-control-plane", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
-    }
-
     private string BuildKubeconfig()
     {
         var sb = new StringBuilder();
@@ -273,9 +279,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
 
         sb.Append("contexts:\n- name: fluxsharp\n  context:\n    cluster: fluxsharp\n    user: admin\n    namespace: default\n");
-        // The server does not authenticate (every unimpersonated caller is cluster admin), but clients such as
-        // KubernetesClient refuse a kubeconfig user without credentials, so the admin gets a token that is ignored.
-        sb.Append("current-context: fluxsharp\nusers:\n- name: admin\n  user:\n    token: ").Append(AdminToken).Append('\n');
+        sb.Append("current-context: fluxsharp\nusers:\n- name: admin\n  user:\n    token: \"").Append(AdminToken).Append("\"\n");
         return sb.ToString();
     }
 }

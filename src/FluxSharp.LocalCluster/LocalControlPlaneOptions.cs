@@ -23,8 +23,11 @@ public sealed class LocalControlPlaneOptions
     /// <summary>Revisions the datastore keeps for watches to resume from after a restart; null: <see cref="WatchHistorySize"/>.</summary>
     public int? KeepRevisions { get; set; }
 
-    /// <summary>Serve HTTPS with a self-signed certificate (its CA goes into the kubeconfig).</summary>
-    public bool Tls { get; set; }
+    /// <summary>
+    /// Serve HTTPS with a self-signed certificate (its CA goes into the kubeconfig; kept in the state dir). On by default:
+    /// kubectl (client-go) sends the kubeconfig's token only over HTTPS, so over plain HTTP it cannot authenticate.
+    /// </summary>
+    public bool Tls { get; set; } = true;
 
     /// <summary>Run the workload simulator (Deployments become ready, Jobs complete...).</summary>
     public bool SimulateWorkloads { get; set; } = true;

@@ -74,7 +74,7 @@ public sealed partial class FluxManager : IAsyncDisposable
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
-        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider };
+        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider, AllowFileUrls = options.AllowFileUrls };
         self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token));
         return self;
     }

@@ -30,6 +30,13 @@ public sealed class ManagerOptions
     /// <summary>Address for /metrics, /healthz and /readyz (--metrics-addr).</summary>
     public string MetricsAddress { get; set; } = "127.0.0.1:8080";
 
+    /// <summary>
+    /// Let sources fetch file:// URLs (--allow-file-urls): they read whatever local path the manager's user may read,
+    /// so on a shared machine or in a cluster anyone who may create a GitRepository could read the manager's disk.
+    /// Off by default (Flux's CRDs do not accept file:// at all); `fluxsharp dev` turns it on for its sample.
+    /// </summary>
+    public bool AllowFileUrls { get; set; }
+
     /// <summary>Run only while holding the Lease (--enable-leader-election).</summary>
     public bool LeaderElection { get; set; }
 

@@ -24,9 +24,11 @@ public sealed class RoundTripTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions());
-        // The plane's kubeconfig has "user: {}", which KubernetesClient's kubeconfig loader refuses
-        // ("does not have appropriate auth credentials"); the server needs no credentials, so use its URL.
-        _client = new Kubernetes(new KubernetesClientConfiguration { Host = _plane.BaseUrl.ToString() });
+        using (var kubeconfig = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(_plane.Kubeconfig)))
+        {
+            _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        }
+
         foreach (var crd in FluxApi.Crds())
         {
             var typed = KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString());

@@ -29,7 +29,7 @@ public sealed class DevCommandTests : IDisposable
         string kubeconfig;
         await using (var dev = await DevProcess.StartAsync(_stateDir, "--no-sync"))
         {
-            Assert.StartsWith("http://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
+            Assert.StartsWith("https://127.0.0.1:", dev.ApiUrl, StringComparison.Ordinal);
             kubeconfig = Path.Combine(_stateDir, "kubeconfig");
             Assert.True(File.Exists(kubeconfig));
 
@@ -455,6 +455,8 @@ internal sealed class ManagerProcess : IAsyncDisposable
         psi.Environment["FLUXSHARP_STORAGE_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_METRICS_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_LOG_ENCODING"] = "console";
+        // dev's sample GitRepository is this checkout over file://.
+        psi.Environment["FLUXSHARP_ALLOW_FILE_URLS"] = "true";
         var process = Process.Start(psi)!;
         var metrics = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>

@@ -302,22 +302,24 @@ public sealed class FluxCommandTests(FluxDevFixture dev) : IClassFixture<FluxDev
     [Fact]
     public async Task AnExecUserInTheKubeconfigIsRun()
     {
-        // The credential plugin leaves a mark, so the test sees it ran (the dev API does not check tokens).
+        // The credential plugin leaves a mark, so the test sees it ran, and hands out dev's admin token.
         var dir = Path.Combine(Path.GetTempPath(), $"fluxsharp-exec-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var mark = Path.Combine(dir, "ran");
         var server = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim().Trim('"');
+        var token = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("token:", StringComparison.Ordinal))["token:".Length..].Trim().Trim('"');
+        var ca = File.ReadAllLines(dev.Kubeconfig).Select(l => l.Trim()).Single(l => l.StartsWith("certificate-authority-data:", StringComparison.Ordinal))["certificate-authority-data:".Length..].Trim();
         var plugin = Path.Combine(dir, "credential.sh");
         await File.WriteAllTextAsync(plugin, $$$"""
             #!/bin/sh
             touch '{{{mark}}}'
-            echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}}'
+            echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"{{{token}}}"}}'
             """);
         var kubeconfig = Path.Combine(dir, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, $$$"""
             apiVersion: v1
             kind: Config
-            clusters: [{name: c, cluster: {server: "{{{server}}}", tls-server-name: localhost}}]
+            clusters: [{name: c, cluster: {server: "{{{server}}}", certificate-authority-data: "{{{ca}}}", tls-server-name: localhost}}]
             contexts: [{name: c, context: {cluster: c, user: u}}]
             users:
             - name: u

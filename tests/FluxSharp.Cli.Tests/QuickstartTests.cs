@@ -56,7 +56,8 @@ public sealed partial class QuickstartTests : IDisposable
         var clone = await CloneThisRepositoryAsync();
         var podinfo = await PodinfoLikeRepositoryAsync();
         var script = Block("quickstart:cluster")
-            .Replace("dotnet run --project src/FluxSharp.Cli -- manager", $"{Fluxsharp} manager", StringComparison.Ordinal)
+            // podinfo is replaced by a local repository, which the manager fetches only with --allow-file-urls.
+            .Replace("dotnet run --project src/FluxSharp.Cli -- manager", $"{Fluxsharp} manager --allow-file-urls", StringComparison.Ordinal)
             .Replace("127.0.0.1:9090", "127.0.0.1:0", StringComparison.Ordinal)
             .Replace("127.0.0.1:8080", "127.0.0.1:0", StringComparison.Ordinal)
             .Replace("/tmp/fluxsharp ", Path.Combine(_dir, "artifacts") + " ", StringComparison.Ordinal)

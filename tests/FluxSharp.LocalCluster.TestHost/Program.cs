@@ -3,7 +3,8 @@ using FluxSharp.LocalCluster.Storage;
 
 // Usage: FluxSharp.LocalCluster.TestHost <state-dir>
 // Serves a local control plane on a free port of 127.0.0.1 with its state in <state-dir>, prints "ready <url>" once
-// it serves, and runs until stdin closes (or the process is killed, which is what the crash tests do).
+// it serves, and runs until stdin closes (or the process is killed, which is what the crash tests do). Plain HTTP:
+// clients send the admin token kept in <state-dir>/token.
 if (args.Length != 1)
 {
     await Console.Error.WriteLineAsync("usage: FluxSharp.LocalCluster.TestHost <state-dir>");
@@ -13,7 +14,7 @@ if (args.Length != 1)
 LocalControlPlane plane;
 try
 {
-    plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { StateDir = args[0], SimulateWorkloads = false });
+    plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { StateDir = args[0], SimulateWorkloads = false, Tls = false });
 }
 catch (StateDirException e)
 {

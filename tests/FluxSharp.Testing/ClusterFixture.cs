@@ -48,6 +48,9 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A raw HttpClient for the API, authenticated with the admin token as the kubeconfig is.</summary>
+    public HttpClient NewHttpClient() => Plane.CreateHttpClient();
+
     /// <summary>Creates a fresh namespace for one test.</summary>
     public async Task<string> NewNamespaceAsync(string prefix = "t")
     {

@@ -19,7 +19,7 @@ internal static class DevCommand
     {
         var stateDir = new Option<string>("--state-dir") { Description = "where objects, artifacts and the kubeconfig are kept", DefaultValueFactory = _ => ".fluxsharp" };
         var port = new Option<int>("--port") { Description = "API port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 0 };
-        var tls = new Option<bool>("--tls") { Description = "serve the API over HTTPS with a self-signed certificate" };
+        var tls = new Option<bool>("--tls") { Description = "serve the API over HTTPS with a self-signed certificate (kept in --state-dir); --tls=false serves plain HTTP, where kubectl sends no token and so cannot authenticate", DefaultValueFactory = _ => true };
         var noSimulate = new Option<bool>("--no-simulate") { Description = "do not simulate workloads (Deployments stay unready)" };
         var noControllers = new Option<bool>("--no-controllers") { Description = "run only the control plane, no Flux controllers" };
         var noSync = new Option<bool>("--no-sync") { Description = "do not create the sample GitRepository" };
@@ -127,6 +127,8 @@ internal static class DevCommand
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
                         StorageAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ArtifactFile, "artifacts"),
                         MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
+                        // The sample syncs this checkout over file://; dev runs as the user whose files these are.
+                        AllowFileUrls = true,
                     },
                     AllControllers(),
                     logs,

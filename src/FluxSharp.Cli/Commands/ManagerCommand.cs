@@ -24,13 +24,14 @@ internal static class ManagerCommand
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
         var storageAdvAddr = Flag<string?>("--storage-adv-addr", "host:port written into artifact URLs (default: the storage address)");
         var metricsAddr = Flag<string?>("--metrics-addr", "address of /metrics, /healthz and /readyz", ":8080");
+        var allowFileUrls = Flag<bool>("--allow-file-urls", "let GitRepositories fetch file:// URLs, i.e. read local paths the manager's user can read (off by default; on in `fluxsharp dev`)");
         var leaderElect = Flag<bool>("--enable-leader-election", "run controllers only while holding the leader Lease");
         var leaderNamespace = Flag<string?>("--leader-election-namespace", "namespace of the leader Lease", "flux-system");
         var logLevel = Flag<string?>("--log-level", "debug, info or error", "info");
         var logEncoding = Flag<string?>("--log-encoding", "json or console", "json");
         var command = new Command("manager", "Run the FluxSharp controllers against a cluster (the in-cluster process)")
         {
-            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, leaderElect, leaderNamespace, logLevel, logEncoding,
+            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, allowFileUrls, leaderElect, leaderNamespace, logLevel, logEncoding,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class ManagerCommand
                 StorageAddress = Value(parse, storageAddr)!,
                 StorageAdvertisedAddress = Value(parse, storageAdvAddr),
                 MetricsAddress = Value(parse, metricsAddr)!,
+                AllowFileUrls = Value(parse, allowFileUrls),
                 LeaderElection = Value(parse, leaderElect),
                 LeaderElectionNamespace = Value(parse, leaderNamespace)!,
                 LogLevel = Value(parse, logLevel)!,

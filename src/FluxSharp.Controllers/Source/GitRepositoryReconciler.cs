@@ -37,6 +37,9 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
         _storage = storage;
     }
 
+    /// <summary>Whether spec.url may be file:// (the manager's --allow-file-urls); off, such objects stall.</summary>
+    public bool AllowFileUrls { get; init; }
+
     protected override ConditionSummary Summary => ReadySummary;
 
     protected override async Task ReconcileStepsAsync(ReconcileRun<GitRepository, GitRepositoryStatus> run, CancellationToken cancellationToken)
@@ -46,6 +49,16 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
         // First, as Flux's reconcileStorage: the artifact in status is served at this manager's address, even when the
         // fetch below fails or finds the revision unchanged (no clone, no event for a new address).
         run.Status = run.Status with { Artifact = _storage.Advertise(run.Status.Artifact) };
+
+        // A file:// URL reads the manager's own disk: only when the manager allows it. Only a spec change (or a manager
+        // restarted with the flag) fixes it, so it stalls like an invalid URL.
+        if (!AllowFileUrls && IsFileUrl(run.Object.Spec.Url))
+        {
+            var message = $"GitRepository {run.Object.Metadata.NamespaceProperty}/{run.Object.Metadata.Name}: spec.url: file:// URLs are not allowed by this manager (they read its local disk); "
+                + "start the manager with --allow-file-urls (FLUXSHARP_ALLOW_FILE_URLS=true) to allow them";
+            run.Report.MarkTrue(ConditionTypes.FetchFailed, ConditionReasons.UrlInvalid, message);
+            throw new StallingException(ConditionReasons.UrlInvalid, message);
+        }
 
         // Settings we cannot honour yet stall the object with a message, rather than being silently ignored.
         if (UnsupportedField(run.Object.Spec) is { } unsupported)
@@ -124,6 +137,8 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
         : spec.Provider is not (null or "" or "generic") ? $"spec.provider \"{spec.Provider}\" is not supported by FluxSharp yet; only \"generic\" is"
         : spec.ServiceAccountName is not null ? "spec.serviceAccountName (workload identity) is not supported by FluxSharp yet; remove it to reconcile this source"
         : null;
+
+    private static bool IsFileUrl(string? url) => url is not null && url.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase);
 
     private static string ReasonFor(GitErrorKind kind) => kind switch
     {

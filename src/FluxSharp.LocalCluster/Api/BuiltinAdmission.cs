@@ -109,10 +109,13 @@ internal sealed class BuiltinAdmission : IAdmissionHook
 
     private static void Common(ResourceInfo r, JsonObject obj)
     {
+        DataFields.CheckBase64(r, obj);
         if (r.Group.Length == 0 && r.Kind == "Secret")
         {
             FoldStringData(obj);
         }
+
+        DataFields.CheckSize(r, obj);
 
         if (r.Group == "apps" && obj["spec"] is JsonObject workloadSpec)
         {

@@ -92,11 +92,14 @@ internal static class Seams
         return bytes;
     }
 
-    public static JsonNode? ParseYaml(string yaml)
+    public static JsonNode? ParseYaml(string yaml) => ParseYaml(yaml, []);
+
+    /// <summary>The YAML body, with the keys given twice in a mapping (line and name) added to <paramref name="duplicates"/>.</summary>
+    public static JsonNode? ParseYaml(string yaml, List<(int Line, string Key)> duplicates)
     {
         try
         {
-            return Formats.YamlJson.Parse(yaml);
+            return Formats.YamlJson.Parse(yaml, duplicates);
         }
         catch (Formats.YamlSyntaxException e)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxSharp.LocalCluster.Api;
 using FluxSharp.LocalCluster.Objects;
+using FluxSharp.LocalCluster.Resources;
 using Microsoft.AspNetCore.Http;
 
 namespace FluxSharp.LocalCluster.Http;
@@ -43,35 +44,89 @@ internal sealed partial class ApiHandler
     private static ApiException TooLarge() =>
         new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge", $"Request entity too large: limit is {MaxBodyBytes}");
 
-    private static async Task<JsonNode> ReadNodeAsync(HttpContext http)
+    /// <summary>The media types a create or update body may have; others get 415 as from kube-apiserver.</summary>
+    private static readonly string[] BodyMediaTypes = ["application/json", "application/yaml", Protobuf.KubernetesProtobuf.MediaType];
+
+    private static async Task<JsonNode> ReadNodeAsync(HttpContext http, RequestContext ctx, ResourceInfo r)
     {
-        var contentType = http.Request.ContentType ?? "application/json";
-        if (contentType.StartsWith(Protobuf.KubernetesProtobuf.MediaType, StringComparison.Ordinal))
+        // No Content-Type is JSON, as kube-apiserver negotiates it.
+        var contentType = string.IsNullOrWhiteSpace(http.Request.ContentType) ? "application/json" : http.Request.ContentType;
+        var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
+        if (!BodyMediaTypes.Contains(mediaType))
+        {
+            throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", BodyMediaTypes)}");
+        }
+
+        if (mediaType == Protobuf.KubernetesProtobuf.MediaType)
         {
             // kubectl's typed clients (create configmap/namespace/secret...) send built-in kinds as protobuf.
             return Protobuf.KubernetesProtobuf.Decode(await ReadBodyBytesAsync(http));
         }
 
         var text = await ReadBodyAsync(http);
-        if (contentType.Contains("protobuf", StringComparison.Ordinal) || contentType.Contains("cbor", StringComparison.Ordinal))
-        {
-            throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
-        }
-
         if (text.Trim().Length == 0)
         {
             throw ApiException.BadRequest("the request body is empty");
         }
 
-        var yaml = contentType.Contains("yaml", StringComparison.Ordinal);
         try
         {
-            return (yaml && !LooksLikeJson(text) ? Seams.ParseYaml(text) : JsonNode.Parse(text)) ?? throw ApiException.BadRequest("the request body is null");
+            if (mediaType == "application/yaml" && !LooksLikeJson(text))
+            {
+                var yamlDuplicates = new List<(int Line, string Key)>();
+                var yaml = Seams.ParseYaml(text, yamlDuplicates);
+                CheckYamlDuplicates(ctx, r, yamlDuplicates);
+                return yaml ?? throw ApiException.BadRequest("the request body is null");
+            }
+
+            var (node, duplicates) = JsonBody.Parse(text);
+            CheckDuplicates(ctx, r, duplicates);
+            return node ?? throw ApiException.BadRequest("the request body is null");
         }
         catch (JsonException e)
         {
             throw ApiException.BadRequest("the body of the request could not be decoded: " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// A key given twice (the last one wins): a warning by default, 400 with fieldValidation=Strict, as
+    /// kube-apiserver's strict decoding reports it ("duplicate field \"spec.paused\"").
+    /// </summary>
+    private static void CheckDuplicates(RequestContext ctx, ResourceInfo r, List<string> duplicates)
+    {
+        if (duplicates.Count == 0 || ctx.FieldValidation == FieldValidation.Ignore)
+        {
+            return;
+        }
+
+        var errors = duplicates.Select(d => $"duplicate field \"{d}\"").ToList();
+        if (ctx.FieldValidation == FieldValidation.Strict)
+        {
+            throw ApiException.BadRequest($"{r.Kind} in version \"{r.Version}\" cannot be handled as a {r.Kind}: strict decoding error: {string.Join(", ", errors)}");
+        }
+
+        ctx.Warnings.AddRange(errors);
+    }
+
+    /// <summary>
+    /// The same for YAML, in go-yaml's words: a warning "line N: key \"k\" already set in map" each, or under Strict
+    /// one 400 listing them as "yaml: unmarshal errors:".
+    /// </summary>
+    private static void CheckYamlDuplicates(RequestContext ctx, ResourceInfo r, List<(int Line, string Key)> duplicates)
+    {
+        if (duplicates.Count == 0 || ctx.FieldValidation == FieldValidation.Ignore)
+        {
+            return;
+        }
+
+        var errors = duplicates.Select(d => $"line {d.Line}: key \"{d.Key}\" already set in map").ToList();
+        if (ctx.FieldValidation == FieldValidation.Strict)
+        {
+            throw ApiException.BadRequest($"{r.Kind} in version \"{r.Version}\" cannot be handled as a {r.Kind}: strict decoding error: yaml: unmarshal errors:\n  {string.Join("\n  ", errors)}");
+        }
+
+        ctx.Warnings.AddRange(errors);
     }
 
     private static bool LooksLikeJson(string text)
@@ -80,9 +135,9 @@ internal sealed partial class ApiHandler
         return t.StartsWith('{') || t.StartsWith('[');
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext http)
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext http, RequestContext ctx, ResourceInfo r)
     {
-        var node = await ReadNodeAsync(http);
+        var node = await ReadNodeAsync(http, ctx, r);
         if (node is not JsonObject obj)
         {
             throw ApiException.BadRequest("the body of the request must be a JSON object");
@@ -96,7 +151,7 @@ internal sealed partial class ApiHandler
         return obj;
     }
 
-    private static async Task<(PatchType, JsonNode)> ReadPatchAsync(HttpContext http)
+    private static async Task<(PatchType, JsonNode)> ReadPatchAsync(HttpContext http, RequestContext ctx, ResourceInfo r)
     {
         var contentType = (http.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var type = contentType switch
@@ -110,7 +165,16 @@ internal sealed partial class ApiHandler
         var text = await ReadBodyAsync(http);
         try
         {
-            var node = type == PatchType.Apply && !LooksLikeJson(text) ? Seams.ParseYaml(text) : JsonNode.Parse(text);
+            if (type == PatchType.Apply && !LooksLikeJson(text))
+            {
+                var yamlDuplicates = new List<(int Line, string Key)>();
+                var yaml = Seams.ParseYaml(text, yamlDuplicates);
+                CheckYamlDuplicates(ctx, r, yamlDuplicates);
+                return (type, yaml ?? throw ApiException.BadRequest("the patch is null"));
+            }
+
+            var (node, duplicates) = JsonBody.Parse(text);
+            CheckDuplicates(ctx, r, duplicates);
             return (type, node ?? throw ApiException.BadRequest("the patch is null"));
         }
         catch (JsonException e)

@@ -86,14 +86,14 @@ internal sealed partial class ApiHandler
                 return;
             case "create" when ReviewEndpoints.Handles(r):
             {
-                var body = await ReadObjectAsync(http);
+                var body = await ReadObjectAsync(http, ctx, r);
                 await WriteJsonAsync(http, ReviewEndpoints.Answer(r, req.Namespace, body, ctx.User, _rbac), ctx, HttpStatusCode.Created);
                 return;
             }
 
             case "create":
             {
-                var body = await ReadObjectAsync(http);
+                var body = await ReadObjectAsync(http, ctx, r);
                 var created = _service.Create(r, req.Namespace, body, ctx);
                 await WriteJsonAsync(http, created, ctx, ctx.DryRun ? HttpStatusCode.OK : HttpStatusCode.Created);
                 return;
@@ -101,7 +101,7 @@ internal sealed partial class ApiHandler
 
             case "update":
             {
-                var body = await ReadObjectAsync(http);
+                var body = await ReadObjectAsync(http, ctx, r);
                 if (req.Subresource == "finalize")
                 {
                     // Namespaces: /finalize changes spec.finalizers only.
@@ -119,7 +119,7 @@ internal sealed partial class ApiHandler
 
             case "patch":
             {
-                var (type, patch) = await ReadPatchAsync(http);
+                var (type, patch) = await ReadPatchAsync(http, ctx, r);
                 if (type == PatchType.Apply && string.IsNullOrEmpty(q["fieldManager"]))
                 {
                     throw ApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");

@@ -25,11 +25,11 @@ internal sealed partial class ApiHandler
                 (PatchType Type, JsonNode Patch)? patch = null;
                 if (verb == "update")
                 {
-                    body = await ReadObjectAsync(http);
+                    body = await ReadObjectAsync(http, ctx, r);
                 }
                 else
                 {
-                    patch = await ReadPatchAsync(http);
+                    patch = await ReadPatchAsync(http, ctx, r);
                 }
 
                 // Like the real server, a write to /scale without a resourceVersion applies to whatever is current:

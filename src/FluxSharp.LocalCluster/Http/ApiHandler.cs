@@ -21,9 +21,11 @@ internal sealed partial class ApiHandler
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly StoreRbacSource _rbac;
+    private readonly BearerAuthenticator _authenticator;
 
-    public ApiHandler(ResourceService service, WatchStreamer watches, TimeProvider time, ILogger logger)
+    public ApiHandler(ResourceService service, WatchStreamer watches, TimeProvider time, ILogger logger, BearerAuthenticator authenticator)
     {
+        _authenticator = authenticator;
         _service = service;
         _rbac = new StoreRbacSource(service.Store);
         _watches = watches;
@@ -40,6 +42,11 @@ internal sealed partial class ApiHandler
     {
         try
         {
+            if (!_authenticator.Allows(http.Request))
+            {
+                throw BearerAuthenticator.Unauthorized();
+            }
+
             await DispatchAsync(http);
         }
         catch (ApiException e)

@@ -25,6 +25,9 @@ public abstract partial class ManagerFixture : ClusterFixture
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>The manager's --allow-file-urls: on, since the tests' repositories are local (file://).</summary>
+    protected virtual bool AllowFileUrls => true;
+
     /// <summary>The controllers to run, by their --controllers names, and their modules.</summary>
     protected abstract (string[] Names, IControllerModule[] Modules) Controllers();
 
@@ -68,6 +71,7 @@ public abstract partial class ManagerFixture : ClusterFixture
             StorageAdvertisedAddress = storageAdvertisedAddress,
             MetricsAddress = "127.0.0.1:0",
             Kubeconfig = KubeconfigPath,
+            AllowFileUrls = AllowFileUrls,
         };
         _manager = await FluxManager.StartAsync(options, modules, NullLoggerFactory.Instance, Client);
         await Eventually.WaitAsync(async () => (await Http.GetAsync(new Uri(Manager.MetricsUrl, "/readyz"))).StatusCode, s => s == System.Net.HttpStatusCode.OK, StartTimeout, "/readyz");

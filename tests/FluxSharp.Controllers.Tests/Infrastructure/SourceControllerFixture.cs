@@ -17,7 +17,7 @@ namespace FluxSharp.Controllers.Tests.Infrastructure;
 /// <summary>
 /// Only the source controller on a local control plane, with helpers for GitRepositories and their artifacts.
 /// </summary>
-public sealed class SourceControllerFixture : ManagerFixture
+public class SourceControllerFixture : ManagerFixture
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
     private ResourceClient? _repos;

@@ -133,7 +133,7 @@ public sealed class TlsTests(TlsFixture fx) : IClassFixture<TlsFixture>
     [Fact]
     public async Task Client_without_the_ca_rejects_the_certificate()
     {
-        using var untrusting = new Kubernetes(new KubernetesClientConfiguration { Host = fx.Plane.BaseUrl.ToString(), AccessToken = LocalControlPlane.AdminToken });
+        using var untrusting = new Kubernetes(new KubernetesClientConfiguration { Host = fx.Plane.BaseUrl.ToString(), AccessToken = fx.Plane.AdminToken });
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => untrusting.CoreV1.ListNamespaceAsync());
         Assert.NotNull(e.InnerException);
     }

@@ -31,7 +31,7 @@ public sealed class PodLogTests(PodLogFixture fixture) : IClassFixture<PodLogFix
             log.Write(line);
         }
 
-        using var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
+        using var http = fixture.NewHttpClient();
         // The ring buffer keeps the last 3 lines.
         using var all = await http.GetAsync($"/api/v1/namespaces/{ns}/pods/app/log");
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
@@ -56,7 +56,7 @@ public sealed class PodLogTests(PodLogFixture fixture) : IClassFixture<PodLogFix
         fixture.PodLogs.Register(ns, "app", log.ReadAsync);
         log.Write("before");
 
-        using (var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl })
+        using (var http = fixture.NewHttpClient())
         {
             using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/pods/app/log?follow=true", HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -100,7 +100,7 @@ public sealed class PodLogTests(PodLogFixture fixture) : IClassFixture<PodLogFix
     public async Task MissingPodsContainersAndSourcesAnswerAsTheRealServer()
     {
         var ns = await fixture.NewNamespaceAsync("bad");
-        using var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
+        using var http = fixture.NewHttpClient();
         using var missing = await http.GetAsync($"/api/v1/namespaces/{ns}/pods/nope/log");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("pods \"nope\" not found", (string?)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["message"]);

@@ -14,7 +14,7 @@ public sealed class RawApiTests : IClassFixture<LocalControlPlaneFixture>, IDisp
 
     public RawApiTests(LocalControlPlaneFixture fixture)
     {
-        _http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
+        _http = fixture.NewHttpClient();
     }
 
     public void Dispose() => _http.Dispose();

@@ -11,7 +11,7 @@ public sealed class WatchStreamLifetimeTests(LocalControlPlaneFixture fixture) :
     [Fact]
     public async Task AWatchEndsOnTheServerWhenItsClientGoesAwayEvenWithNothingToSend()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
+        using var http = fixture.NewHttpClient();
         var list = JsonNode.Parse(await http.GetStringAsync("/api/v1/namespaces/default/persistentvolumeclaims"))!;
         var from = (string?)list["metadata"]!["resourceVersion"];
         using (var response = await http.GetAsync($"/api/v1/namespaces/default/persistentvolumeclaims?watch=true&resourceVersion={from}", HttpCompletionOption.ResponseHeadersRead))
@@ -34,7 +34,7 @@ public sealed class WatchStreamLifetimeTests(LocalControlPlaneFixture fixture) :
     [Fact]
     public async Task AWatchEndsAtItsTimeout()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Plane.BaseUrl };
+        using var http = fixture.NewHttpClient();
         var list = JsonNode.Parse(await http.GetStringAsync("/api/v1/namespaces/default/persistentvolumeclaims"))!;
         var from = (string?)list["metadata"]!["resourceVersion"];
         using var response = await http.GetAsync($"/api/v1/namespaces/default/persistentvolumeclaims?watch=true&resourceVersion={from}&timeoutSeconds=1", HttpCompletionOption.ResponseHeadersRead);

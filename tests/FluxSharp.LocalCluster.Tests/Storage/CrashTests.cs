@@ -32,6 +32,7 @@ public sealed class CrashTests : IDisposable
         {
             await using var host = await HostProcess.StartAsync(_dir.Path);
             using var http = new HttpClient { BaseAddress = host.Url, Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(_dir.File("token"))).Trim());
 
             var (stored, listRv) = await ListAsync(http);
             foreach (var (name, rv) in acknowledged)

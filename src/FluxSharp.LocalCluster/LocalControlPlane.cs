@@ -22,7 +22,8 @@ namespace FluxSharp.LocalCluster;
 /// The local control plane: a Kubernetes-API-compatible server on 127.0.0.1 with in-process controllers
 /// (CRDs, garbage collection, namespaces, workload simulation). Start it, point any Kubernetes client at
 /// <see cref="Kubeconfig"/>, dispose it to stop. With a state dir, every write is committed
-/// to its SQLite datastore before it is acknowledged (see <see cref="SqliteStorageBackend"/>).
+/// to its SQLite datastore before it is acknowledged (see <see cref="SqliteStorageBackend"/>); with
+/// <see cref="LocalControlPlaneOptions.Etcd"/>, to etcd (see <see cref="EtcdStorageBackend"/>).
 /// </summary>
 public sealed partial class LocalControlPlane : IAsyncDisposable
 {
@@ -82,7 +83,12 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         var loops = new List<EventLoop>();
         try
         {
-            if (options.StateDir is { } dir)
+            if (options.Etcd is { } etcd)
+            {
+                stateDir = options.StateDir is { } etcdStateDir ? StateDirectory.Open(etcdStateDir) : null;
+                store = OpenEtcd(etcd, options);
+            }
+            else if (options.StateDir is { } dir)
             {
                 stateDir = StateDirectory.Open(dir);
                 (store, var migrated) = await OpenDatastoreAsync(stateDir, options, cancellationToken);
@@ -250,6 +256,26 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         catch
         {
             store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The etcd datastore, loaded into a store; etcd unreachable gives a <see cref="StorageUnavailableException"/> naming it.</summary>
+    private static ObjectStore OpenEtcd(EtcdStorageOptions etcd, LocalControlPlaneOptions options)
+    {
+        var backend = EtcdStorageBackend.Open(etcd with { KeepRevisions = options.KeepRevisions ?? options.WatchHistorySize });
+        try
+        {
+            return new ObjectStore(backend, options.WatchHistorySize);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            backend.Dispose();
+            throw new StorageUnavailableException($"etcd at {backend.Endpoint}: an object under {backend.Prefix}/ is not valid JSON ({e.Message.TrimEnd('.')}); is another program using the prefix? pass another --etcd-prefix", e);
+        }
+        catch
+        {
+            backend.Dispose();
             throw;
         }
     }

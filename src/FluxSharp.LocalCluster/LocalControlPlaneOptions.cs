@@ -20,6 +20,12 @@ public sealed class LocalControlPlaneOptions
     /// </summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
 
+    /// <summary>
+    /// Keep objects in etcd instead of the state dir's SQLite database (the state dir, when given, still holds the lock
+    /// and the kubeconfig); null: SQLite. Its KeepRevisions defaults to <see cref="KeepRevisions"/>.
+    /// </summary>
+    public EtcdStorageOptions? Etcd { get; set; }
+
     /// <summary>Revisions the datastore keeps for watches to resume from after a restart; null: <see cref="WatchHistorySize"/>.</summary>
     public int? KeepRevisions { get; set; }
 

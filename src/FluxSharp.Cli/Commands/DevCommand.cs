@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using FluxSharp.Controllers;
 using FluxSharp.Controllers.Source;
 using FluxSharp.LocalCluster;
+using FluxSharp.LocalCluster.Storage;
 using FluxSharp.Manager;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -28,9 +29,12 @@ internal static class DevCommand
         var path = new Option<string?>("--path") { Description = "path in the repository to apply (default: ./examples/hello)" };
         var noView = new Option<bool>("--no-view") { Description = "do not show the live view of GitRepositories and Kustomizations (events are still printed)" };
         var logLevel = new Option<string>("--log-level") { Description = "level of the manager's log (logs/manager.log in --state-dir, and `fluxsharp logs`): debug, info or error", DefaultValueFactory = _ => "info" };
+        var store = new Option<string>("--store") { Description = "where the control plane keeps objects: sqlite (state.db in --state-dir) or etcd (--etcd-endpoints)", DefaultValueFactory = _ => "sqlite" };
+        var etcdEndpoints = new Option<string>("--etcd-endpoints") { Description = "etcd's client URLs for --store etcd, comma-separated", DefaultValueFactory = _ => "http://127.0.0.1:2379" };
+        var etcdPrefix = new Option<string>("--etcd-prefix") { Description = "the key prefix in etcd for --store etcd (one control plane per prefix)", DefaultValueFactory = _ => "/registry" };
         var command = new Command("dev", "Run FluxSharp locally: a Kubernetes-API-compatible control plane and the Flux controllers, no cluster needed")
         {
-            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path, noView, logLevel,
+            stateDir, port, tls, noSimulate, noControllers, noSync, url, branch, path, noView, logLevel, store, etcdEndpoints, etcdPrefix,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new DevSettings(
@@ -45,11 +49,20 @@ internal static class DevCommand
                 parse.GetValue(path),
                 !parse.GetValue(noView),
                 ManagerCommand.LogLevelOf(parse.GetValue(logLevel))),
+            EtcdOf(parse.GetValue(store), parse.GetValue(etcdEndpoints)!, parse.GetValue(etcdPrefix)!),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DevSettings settings, CancellationToken cancellationToken)
+    /// <summary>--store's value: null for sqlite (the default), etcd's options for etcd.</summary>
+    private static EtcdStorageOptions? EtcdOf(string? store, string endpoints, string prefix) => store switch
+    {
+        "sqlite" => null,
+        "etcd" => new EtcdStorageOptions { Endpoints = endpoints, Prefix = prefix },
+        var other => throw new ArgumentException($"--store: \"{other}\" is not one of sqlite, etcd"),
+    };
+
+    private static async Task<int> RunAsync(DevSettings settings, EtcdStorageOptions? etcd, CancellationToken cancellationToken)
     {
         if (settings.Port is < 0 or > 65535)
         {
@@ -95,6 +108,7 @@ internal static class DevCommand
             .SetMinimumLevel(settings.LogLevel));
 
         var options = new LocalControlPlaneOptions { Port = settings.Port, StateDir = settings.StateDir, Tls = settings.Tls, SimulateWorkloads = settings.Simulate };
+        options.Etcd = etcd;
         managerPod.Register(options);
         LocalControlPlane plane;
         try
@@ -116,6 +130,10 @@ internal static class DevCommand
             Console.WriteLine($"API server:  {plane.BaseUrl}");
             Console.WriteLine($"kubeconfig:  {Path.GetFullPath(kubeconfig)}");
             Console.WriteLine($"logs:        {logFile.Path} (and `fluxsharp logs`)");
+            if (etcd is not null)
+            {
+                Console.WriteLine($"store:       etcd {etcd.Endpoints} (prefix {etcd.Prefix})");
+            }
 
             FluxManager? manager = null;
             if (settings.Controllers)

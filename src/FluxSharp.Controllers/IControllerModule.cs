@@ -19,6 +19,12 @@ public sealed record ControllerContext(
     /// <summary>The clock of requeues, backoff, health polls and condition times (the manager's; a fake one in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The manager's event hub: every recorder publishes to it, the notification controller subscribes.</summary>
+    public EventSinks Events { get; init; } = new();
+
+    /// <summary>An event recorder for a controller of this manager, publishing to <see cref="Events"/>.</summary>
+    public EventRecorder EventRecorder(string component, ILogger logger) => new(Kube, component, logger) { Time = Time, Hub = Events };
+
     /// <summary>How a controller of this manager runs.</summary>
     public ControllerOptions ControllerOptions() => new() { Concurrency = Concurrency, Namespace = WatchNamespace, TimeProvider = Time };
 }

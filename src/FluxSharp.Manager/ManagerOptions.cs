@@ -30,6 +30,9 @@ public sealed class ManagerOptions
     /// <summary>Address for /metrics, /healthz and /readyz (--metrics-addr).</summary>
     public string MetricsAddress { get; set; } = "127.0.0.1:8080";
 
+    /// <summary>Address of the events endpoint (--events-addr): Flux's event JSON POSTed here reaches the Alerts; null: not served.</summary>
+    public string? EventsAddress { get; set; }
+
     /// <summary>Run only while holding the Lease (--enable-leader-election).</summary>
     public bool LeaderElection { get; set; }
 

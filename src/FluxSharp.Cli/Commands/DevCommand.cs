@@ -127,6 +127,7 @@ internal static class DevCommand
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
                         StorageAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ArtifactFile, "artifacts"),
                         MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
+                        EventsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.EventsFile, "events"),
                     },
                     AllControllers(),
                     logs,
@@ -134,9 +135,14 @@ internal static class DevCommand
                     stop.Token);
                 DevAddresses.Remember(settings.StateDir, DevAddresses.ArtifactFile, manager.ArtifactBaseUrl);
                 DevAddresses.Remember(settings.StateDir, DevAddresses.MetricsFile, manager.MetricsUrl);
+                if (manager.EventsUrl is { } eventsUrl)
+                {
+                    DevAddresses.Remember(settings.StateDir, DevAddresses.EventsFile, eventsUrl);
+                }
                 await DevManagerPod.CreateAsync(kube, stop.Token);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+                Console.WriteLine($"events:      {manager.EventsUrl}");
                 Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
             }
 

@@ -118,6 +118,23 @@ public sealed class ProviderPayloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DiscordPostsSlackBodyToTheSlackPathWithoutChannelOrToken()
+    {
+        var request = await SendOneAsync(Settings(ProviderTypes.Discord, token: "unused", channel: "#ignored"));
+        Assert.Equal("/hook/T000/B000/XXX/slack", request.PathAndQuery);
+        Assert.Null(request.Header("Authorization"));
+        AssertGolden("discord.json", request.Body);
+    }
+
+    [Fact]
+    public async Task RocketPostsSlackBodyWithRocketColours()
+    {
+        var request = await SendOneAsync(Settings(ProviderTypes.Rocket, channel: "#flux"));
+        Assert.Equal("/hook/T000/B000/XXX", request.PathAndQuery);
+        AssertGolden("rocket.json", request.Body);
+    }
+
+    [Fact]
     public async Task MsTeamsPostsAnAdaptiveCardWithSummaryFirst()
     {
         var request = await SendOneAsync(Settings(ProviderTypes.MsTeams));

@@ -9,6 +9,7 @@ public static class NotifierFactory
     public static IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         ProviderTypes.Generic, ProviderTypes.GenericHmac, ProviderTypes.Slack, ProviderTypes.MsTeams, ProviderTypes.GitHub,
+        ProviderTypes.Discord, ProviderTypes.Rocket,
     };
 
     public static INotifier Create(ProviderSettings settings, ProviderHttp http)
@@ -19,6 +20,8 @@ public static class NotifierFactory
             ProviderTypes.Generic => new GenericNotifier(settings, http, hmac: false),
             ProviderTypes.GenericHmac => new GenericNotifier(settings, http, hmac: true),
             ProviderTypes.Slack => new SlackNotifier(settings, http),
+            ProviderTypes.Discord => new SlackNotifier(settings, http, SlackFlavor.Discord),
+            ProviderTypes.Rocket => new SlackNotifier(settings, http, SlackFlavor.Rocket),
             ProviderTypes.MsTeams => new MsTeamsNotifier(settings, http),
             ProviderTypes.GitHub => new GitHubNotifier(settings, http),
             _ => throw new NotifierConfigException($"provider type '{settings.Type}' is not supported yet by FluxSharp"),

@@ -135,6 +135,21 @@ public sealed class ProviderPayloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GoogleChatPostsACardWithRedErrorTextAndMetadataWidgets()
+    {
+        var request = await SendOneAsync(Settings(ProviderTypes.GoogleChat));
+        AssertGolden("googlechat.json", request.Body);
+    }
+
+    [Fact]
+    public async Task WebexPostsMarkdownToTheRoomWithBearerToken()
+    {
+        var request = await SendOneAsync(Settings(ProviderTypes.Webex, token: "webex-token", channel: "room-1"));
+        Assert.Equal("Bearer webex-token", request.Header("Authorization"));
+        AssertGolden("webex.json", request.Body);
+    }
+
+    [Fact]
     public async Task MsTeamsPostsAnAdaptiveCardWithSummaryFirst()
     {
         var request = await SendOneAsync(Settings(ProviderTypes.MsTeams));

@@ -9,7 +9,7 @@ public static class NotifierFactory
     public static IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         ProviderTypes.Generic, ProviderTypes.GenericHmac, ProviderTypes.Slack, ProviderTypes.MsTeams, ProviderTypes.GitHub,
-        ProviderTypes.Discord, ProviderTypes.Rocket,
+        ProviderTypes.Discord, ProviderTypes.Rocket, ProviderTypes.GoogleChat, ProviderTypes.Webex,
     };
 
     public static INotifier Create(ProviderSettings settings, ProviderHttp http)
@@ -22,6 +22,8 @@ public static class NotifierFactory
             ProviderTypes.Slack => new SlackNotifier(settings, http),
             ProviderTypes.Discord => new SlackNotifier(settings, http, SlackFlavor.Discord),
             ProviderTypes.Rocket => new SlackNotifier(settings, http, SlackFlavor.Rocket),
+            ProviderTypes.GoogleChat => new GoogleChatNotifier(settings, http),
+            ProviderTypes.Webex => new WebexNotifier(settings, http),
             ProviderTypes.MsTeams => new MsTeamsNotifier(settings, http),
             ProviderTypes.GitHub => new GitHubNotifier(settings, http),
             _ => throw new NotifierConfigException($"provider type '{settings.Type}' is not supported yet by FluxSharp"),

@@ -21,6 +21,11 @@ public sealed record ControllerContext(
 
     /// <summary>Whether sources may fetch file:// URLs (the manager's --allow-file-urls).</summary>
     public bool AllowFileUrls { get; init; }
+    /// <summary>The manager's event hub: every recorder publishes to it, the notification controller subscribes.</summary>
+    public EventSinks Events { get; init; } = new();
+
+    /// <summary>An event recorder for a controller of this manager, publishing to <see cref="Events"/>.</summary>
+    public EventRecorder EventRecorder(string component, ILogger logger) => new(Kube, component, logger) { Time = Time, Hub = Events };
 
     /// <summary>How a controller of this manager runs.</summary>
     public ControllerOptions ControllerOptions() => new() { Concurrency = Concurrency, Namespace = WatchNamespace, TimeProvider = Time };

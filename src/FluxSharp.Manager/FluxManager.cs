@@ -1,4 +1,5 @@
 using FluxSharp.Controllers;
+using FluxSharp.Kubernetes.Runtime;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -16,6 +17,7 @@ public sealed partial class FluxManager : IAsyncDisposable
 {
     private readonly WebApplication _artifacts;
     private readonly WebApplication _metrics;
+    private WebApplication? _events;
     private readonly CancellationTokenSource _stop;
     private readonly Task _run;
     private readonly IKubernetes _kube;
@@ -37,6 +39,12 @@ public sealed partial class FluxManager : IAsyncDisposable
 
     /// <summary>Base URL of /metrics, /healthz and /readyz.</summary>
     public Uri MetricsUrl { get; }
+
+    /// <summary>Where Flux's event JSON is accepted (POST /), reaching the Alerts; null when not served.</summary>
+    public Uri? EventsUrl { get; private set; }
+
+    /// <summary>The event hub every controller's recorder publishes to (the notification controller subscribes).</summary>
+    public EventSinks Events { get; private init; } = new();
 
     /// <summary>Completes when the manager stops (cancelled or failed).</summary>
     public Task Completion => _run;
@@ -72,10 +80,27 @@ public sealed partial class FluxManager : IAsyncDisposable
             throw;
         }
 
+        var hub = new EventSinks();
+        WebApplication? events = null;
+        Uri? eventsUrl = null;
+        if (!string.IsNullOrEmpty(options.EventsAddress))
+        {
+            try
+            {
+                (events, eventsUrl) = await HttpEndpoints.StartAsync(options.EventsAddress, ctx => EventsEndpoint.ServeAsync(ctx, hub, logger), cancellationToken);
+            }
+            catch
+            {
+                await artifacts.DisposeAsync();
+                await metrics.DisposeAsync();
+                throw;
+            }
+        }
+
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
-        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider, AllowFileUrls = options.AllowFileUrls };
-        self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token));
+        var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider, Events = hub, AllowFileUrls = options.AllowFileUrls };
+        self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token)) { _events = events, EventsUrl = eventsUrl, Events = hub };
         return self;
     }
 
@@ -93,6 +118,11 @@ public sealed partial class FluxManager : IAsyncDisposable
 
         await _artifacts.DisposeAsync();
         await _metrics.DisposeAsync();
+        if (_events is not null)
+        {
+            await _events.DisposeAsync();
+        }
+
         _stop.Dispose();
     }
 

@@ -36,6 +36,8 @@ public sealed class ManagerOptions
     /// Off by default (Flux's CRDs do not accept file:// at all); `fluxsharp dev` turns it on for its sample.
     /// </summary>
     public bool AllowFileUrls { get; set; }
+    /// <summary>Address of the events endpoint (--events-addr): Flux's event JSON POSTed here reaches the Alerts; null: not served.</summary>
+    public string? EventsAddress { get; set; }
 
     /// <summary>Run only while holding the Lease (--enable-leader-election).</summary>
     public bool LeaderElection { get; set; }

@@ -55,10 +55,8 @@ public static class CrdGenerator
         version["schema"] = new JsonObject { ["openAPIV3Schema"] = SortKeys(SchemaBuilder.ForRoot(rootType)) };
         version["served"] = true;
         version["storage"] = true;
-        if (resource.StatusSubresource)
-        {
-            version["subresources"] = new JsonObject { ["status"] = new JsonObject() };
-        }
+        // Kinds without a status (Flux's v1beta3 Alert and Provider) still say "subresources: {}", as controller-gen writes.
+        version["subresources"] = resource.StatusSubresource ? new JsonObject { ["status"] = new JsonObject() } : new JsonObject();
 
         return new JsonObject
         {

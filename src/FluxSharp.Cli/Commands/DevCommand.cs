@@ -147,6 +147,7 @@ internal static class DevCommand
                         MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
                         // The sample syncs this checkout over file://; dev runs as the user whose files these are.
                         AllowFileUrls = true,
+                        EventsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.EventsFile, "events"),
                     },
                     AllControllers(),
                     logs,
@@ -154,9 +155,14 @@ internal static class DevCommand
                     stop.Token);
                 DevAddresses.Remember(settings.StateDir, DevAddresses.ArtifactFile, manager.ArtifactBaseUrl);
                 DevAddresses.Remember(settings.StateDir, DevAddresses.MetricsFile, manager.MetricsUrl);
+                if (manager.EventsUrl is { } eventsUrl)
+                {
+                    DevAddresses.Remember(settings.StateDir, DevAddresses.EventsFile, eventsUrl);
+                }
                 await DevManagerPod.CreateAsync(kube, stop.Token);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+                Console.WriteLine($"events:      {manager.EventsUrl}");
                 Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
             }
 

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using FluxSharp.Controllers;
+using FluxSharp.Api;
 using FluxSharp.Controllers.Kustomize;
+using FluxSharp.Controllers.Notification;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Manager;
 using Microsoft.Extensions.Logging;
@@ -18,20 +20,22 @@ internal static class ManagerCommand
     {
         var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
         var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
-        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize", "all");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification", "all");
         var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
         var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
         var storageAdvAddr = Flag<string?>("--storage-adv-addr", "host:port written into artifact URLs (default: the storage address)");
         var metricsAddr = Flag<string?>("--metrics-addr", "address of /metrics, /healthz and /readyz", ":8080");
         var allowFileUrls = Flag<bool>("--allow-file-urls", "let GitRepositories fetch file:// URLs, i.e. read local paths the manager's user can read (off by default; on in `fluxsharp dev`)");
+        var eventsAddr = Flag<string?>("--events-addr", "address of the events endpoint (Flux's event JSON, POST /)", ":9690");
+        var rateLimit = Flag<string?>("--rate-limit-interval", "identical events within this interval are sent once", "5m");
         var leaderElect = Flag<bool>("--enable-leader-election", "run controllers only while holding the leader Lease");
         var leaderNamespace = Flag<string?>("--leader-election-namespace", "namespace of the leader Lease", "flux-system");
         var logLevel = Flag<string?>("--log-level", "debug, info or error", "info");
         var logEncoding = Flag<string?>("--log-encoding", "json or console", "json");
         var command = new Command("manager", "Run the FluxSharp controllers against a cluster (the in-cluster process)")
         {
-            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, allowFileUrls, leaderElect, leaderNamespace, logLevel, logEncoding,
+            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, allowFileUrls, eventsAddr, rateLimit, leaderElect, leaderNamespace, logLevel, logEncoding,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,12 +51,19 @@ internal static class ManagerCommand
                 StorageAdvertisedAddress = Value(parse, storageAdvAddr),
                 MetricsAddress = Value(parse, metricsAddr)!,
                 AllowFileUrls = Value(parse, allowFileUrls),
+                EventsAddress = Value(parse, eventsAddr) is { Length: > 0 } events ? events : null,
                 LeaderElection = Value(parse, leaderElect),
                 LeaderElectionNamespace = Value(parse, leaderNamespace)!,
                 LogLevel = Value(parse, logLevel)!,
                 JsonLogs = Value(parse, logEncoding) == "json",
             };
-            return await RunAsync(options, level, cancellationToken);
+            var interval = Value(parse, rateLimit);
+            if (!GoDuration.TryParse(interval, out var rateLimitInterval))
+            {
+                throw new ArgumentException($"--rate-limit-interval: \"{interval}\" is not a duration such as 5m");
+            }
+
+            return await RunAsync(options, level, rateLimitInterval, cancellationToken);
         });
         return command;
     }
@@ -67,7 +78,12 @@ internal static class ManagerCommand
     };
 
     /// <summary>The controllers this build of FluxSharp has.</summary>
-    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule(), new KustomizeControllerModule()];
+    public static IReadOnlyList<IControllerModule> AllControllers(TimeSpan? eventRateLimit = null) =>
+    [
+        new SourceControllerModule(),
+        new KustomizeControllerModule(),
+        new NotificationControllerModule(new NotificationOptions { RateLimitInterval = eventRateLimit ?? TimeSpan.FromMinutes(5) }),
+    ];
 
     private static Option<T> Flag<T>(string name, string description, T? defaultValue = default)
     {
@@ -107,7 +123,7 @@ internal static class ManagerCommand
         }
     }
 
-    private static async Task<int> RunAsync(ManagerOptions options, LogLevel level, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ManagerOptions options, LogLevel level, TimeSpan eventRateLimit, CancellationToken cancellationToken)
     {
         using var logs = LoggerFactory.Create(b =>
         {
@@ -132,7 +148,7 @@ internal static class ManagerCommand
         FluxManager manager;
         try
         {
-            manager = await FluxManager.StartAsync(options, AllControllers(), logs, cancellationToken: stop.Token);
+            manager = await FluxManager.StartAsync(options, AllControllers(eventRateLimit), logs, cancellationToken: stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

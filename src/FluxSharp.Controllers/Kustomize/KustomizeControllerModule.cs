@@ -18,7 +18,7 @@ public sealed class KustomizeControllerModule(KustomizationOptions? options = nu
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Logs.CreateLogger("FluxSharp.Controllers.Kustomization");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var events = new EventRecorder(context.Kube, FluxNames.KustomizeController, logger) { Time = context.Time };
+        var events = context.EventRecorder(FluxNames.KustomizeController, logger);
         var reconciler = new KustomizationReconciler(context.Kube, context.ClientConfig, http, events, options ?? new KustomizationOptions(), logger, context.Time);
         using var controller = new Controller<Kustomization>(
             context.Kube,

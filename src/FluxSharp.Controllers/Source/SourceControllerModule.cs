@@ -17,7 +17,7 @@ public sealed class SourceControllerModule : IControllerModule
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Logs.CreateLogger("FluxSharp.Controllers.GitRepository");
         var storage = new ArtifactStorage(context.StoragePath, context.ArtifactBaseUrl.ToString().TrimEnd('/'));
-        var events = new EventRecorder(context.Kube, FluxNames.SourceController, logger) { Time = context.Time };
+        var events = context.EventRecorder(FluxNames.SourceController, logger);
         var reconciler = new GitRepositoryReconciler(context.Kube, new GitClient(), storage, events, logger, context.Time) { AllowFileUrls = context.AllowFileUrls };
         using var controller = new Controller<GitRepository>(
             context.Kube,

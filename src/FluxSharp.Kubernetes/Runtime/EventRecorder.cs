@@ -15,7 +15,11 @@ public sealed record FluxEvent(
     string Message,
     IReadOnlyDictionary<string, string> Metadata,
     string ReportingController,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp)
+{
+    /// <summary>The instance that reported it (Flux's reportingInstance, e.g. a pod name); null when unknown.</summary>
+    public string? ReportingInstance { get; init; }
+}
 
 /// <summary>
 /// Records Kubernetes events (core/v1) the way client-go's recorder does: identical events within a window are
@@ -36,8 +40,14 @@ public sealed partial class EventRecorder
         _logger = logger;
     }
 
+    /// <summary>Object annotations with this prefix are added to every event's metadata, as Flux's recorder does.</summary>
+    public const string EventAnnotationPrefix = "event.toolkit.fluxcd.io/";
+
     /// <summary>In-process receivers of every event (e.g. alerts).</summary>
     public List<Action<FluxEvent>> Sinks { get; } = [];
+
+    /// <summary>The manager's hub every event is published to (the notification pipeline); null: none.</summary>
+    public EventSinks? Hub { get; init; }
 
     /// <summary>The clock of event timestamps and aggregation.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -64,11 +74,14 @@ public sealed partial class EventRecorder
             Uid = obj.Metadata.Uid,
             ResourceVersion = obj.Metadata.ResourceVersion,
         };
-        var ev = new FluxEvent(involved, type, reason, message, metadata ?? new Dictionary<string, string>(), _component, now);
+        metadata = WithEventAnnotations(obj, metadata);
+        var ev = new FluxEvent(involved, type, reason, message, metadata, _component, now) { ReportingInstance = Environment.MachineName };
         foreach (var sink in Sinks)
         {
             sink(ev);
         }
+
+        Hub?.Publish(ev);
 
         // As Flux's recorder: every event is also a log line (errors for warnings), so `flux logs` tells the same story.
         if (type == "Warning")
@@ -121,6 +134,24 @@ public sealed partial class EventRecorder
         {
             LogEventFailed(_logger, reason, obj.Metadata.Name, null, e);
         }
+    }
+
+    /// <summary>The event's metadata plus the object's event.toolkit.fluxcd.io/ annotations (Flux's recorder adds them to every event).</summary>
+    private static IReadOnlyDictionary<string, string> WithEventAnnotations(IKubernetesObject<V1ObjectMeta> obj, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var annotations = obj.Metadata.Annotations?.Where(a => a.Key.StartsWith(EventAnnotationPrefix, StringComparison.Ordinal)).ToList();
+        if (annotations is null || annotations.Count == 0)
+        {
+            return metadata ?? new Dictionary<string, string>();
+        }
+
+        var merged = metadata?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in annotations)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]

@@ -16,7 +16,7 @@ namespace FluxSharp.Controllers.Tests.Infrastructure;
 /// The source and kustomize controllers on a local control plane (dependency requeue 1s, health polls every 200ms),
 /// with helpers for Kustomizations and the GitRepository "repo" they apply from.
 /// </summary>
-public sealed class KustomizeControllerFixture : ManagerFixture
+public class KustomizeControllerFixture : ManagerFixture
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private ResourceClient? _repos;

@@ -70,6 +70,7 @@ public abstract partial class ManagerFixture : ClusterFixture
             StorageAddress = storageAddress,
             StorageAdvertisedAddress = storageAdvertisedAddress,
             MetricsAddress = "127.0.0.1:0",
+            EventsAddress = "127.0.0.1:0",
             Kubeconfig = KubeconfigPath,
             AllowFileUrls = AllowFileUrls,
         };

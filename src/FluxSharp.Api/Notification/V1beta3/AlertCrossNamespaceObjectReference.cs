@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using FluxSharp.Api.Schema;
+
+namespace FluxSharp.Api.Notification.V1beta3;
+
+/// <summary>CrossNamespaceObjectReference contains enough information to let you locate the typed referenced object at cluster level.</summary>
+public sealed record CrossNamespaceObjectReference
+{
+    /// <summary>API version of the referent.</summary>
+    [JsonPropertyName("apiVersion")]
+    public string? ApiVersion { get; init; }
+
+    /// <summary>Kind of the referent.</summary>
+    [JsonPropertyName("kind")]
+    [Required]
+    [Enum("Bucket", "GitRepository", "Kustomization", "HelmRelease", "HelmChart", "HelmRepository", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation", "OCIRepository", "ArtifactGenerator", "ExternalArtifact")]
+    public string Kind { get; init; } = "";
+
+    /// <summary>Name of the referent. If multiple resources are targeted `*` may be set.</summary>
+    [JsonPropertyName("name")]
+    [Required]
+    [MinLength(1)]
+    [MaxLength(253)]
+    public string Name { get; init; } = "";
+
+    /// <summary>Namespace of the referent.</summary>
+    [JsonPropertyName("namespace")]
+    [MinLength(1)]
+    [MaxLength(253)]
+    public string? Namespace { get; init; }
+
+    /// <summary>
+    /// MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an
+    /// element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains
+    /// only "value". The requirements are ANDed. MatchLabels requires the name to be set to `*`.
+    /// </summary>
+    [JsonPropertyName("matchLabels")]
+    public IDictionary<string, string>? MatchLabels { get; init; }
+}

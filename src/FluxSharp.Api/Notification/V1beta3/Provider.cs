@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using FluxSharp.Api.Schema;
+using k8s;
+using k8s.Models;
+
+namespace FluxSharp.Api.Notification.V1beta3;
+
+/// <summary>
+/// Provider is the Schema for the providers API. As in Flux's v1beta3 it has no status: it is read when an event is
+/// dispatched, and problems with it are told as Warning events on the Alerts using it.
+/// </summary>
+[CustomResource(NotificationGroup.Name, NotificationGroup.Version, KindName, Plural, Categories = ["all", "fluxcd", "fluxcd-notifications"], StatusSubresource = false)]
+[CrdAnnotation(FluxAnnotations.Substitute, FluxNames.DisabledValue)]
+[PrinterColumn("Age", "date", ".metadata.creationTimestamp", Order = 0)]
+public sealed record Provider : IKubernetesObject<V1ObjectMeta>, ISpec<ProviderSpec>
+{
+    public const string KindName = "Provider";
+    public const string Plural = "providers";
+
+    /// <summary>APIVersion defines the versioned schema of this representation of an object.</summary>
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = NotificationGroup.GroupVersion;
+
+    /// <summary>Kind is a string value representing the REST resource this object represents.</summary>
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
+    public ProviderSpec Spec { get; set; } = new();
+}

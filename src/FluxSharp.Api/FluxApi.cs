@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Api.Notification.V1;
 using FluxSharp.Api.Schema;
 using FluxSharp.Api.Source.V1;
 
@@ -13,6 +14,7 @@ public static class FluxApi
     [
         typeof(GitRepository),
         typeof(Kustomization),
+        typeof(Receiver),
     ];
 
     /// <summary>The generated CRD of every kind (fresh objects on each call).</summary>

@@ -1,4 +1,5 @@
 using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Api.Notification.V1;
 using FluxSharp.Api.Schema;
 using FluxSharp.Api.Source.V1;
 
@@ -13,6 +14,8 @@ public static class FluxResources
     public static ApiResource GitRepositories { get; } = Of(typeof(GitRepository));
 
     public static ApiResource Kustomizations { get; } = Of(typeof(Kustomization));
+
+    public static ApiResource Receivers { get; } = Of(typeof(Receiver));
 
     /// <summary>Every served kind, in <see cref="FluxApi.Kinds"/> order.</summary>
     public static IReadOnlyList<ApiResource> Served { get; } = FluxApi.Kinds.Select(Of).ToList();

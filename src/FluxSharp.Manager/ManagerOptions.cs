@@ -30,6 +30,12 @@ public sealed class ManagerOptions
     /// <summary>Address for /metrics, /healthz and /readyz (--metrics-addr).</summary>
     public string MetricsAddress { get; set; } = "127.0.0.1:8080";
 
+    /// <summary>
+    /// Address of the webhook receiver server (--receiver-addr), host:port; null: no receiver server. It serves
+    /// Receivers' /hook/ paths whenever the notification-receiver controller is selected.
+    /// </summary>
+    public string? ReceiverAddress { get; set; }
+
     /// <summary>Run only while holding the Lease (--enable-leader-election).</summary>
     public bool LeaderElection { get; set; }
 

@@ -127,6 +127,7 @@ internal static class DevCommand
                         StoragePath = Path.Combine(settings.StateDir, "artifacts"),
                         StorageAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ArtifactFile, "artifacts"),
                         MetricsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.MetricsFile, "metrics"),
+                        ReceiverAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ReceiverFile, "receiver"),
                     },
                     AllControllers(),
                     logs,
@@ -137,7 +138,11 @@ internal static class DevCommand
                 await DevManagerPod.CreateAsync(kube, stop.Token);
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
-                Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
+                if (manager.ReceiverUrl is { } receiverUrl)
+                {
+                    DevAddresses.Remember(settings.StateDir, DevAddresses.ReceiverFile, receiverUrl);
+                    Console.WriteLine($"receiver:    {receiverUrl} (a Receiver's webhook is this URL + its status.webhookPath)");
+                }
             }
 
             if (settings.Sync)

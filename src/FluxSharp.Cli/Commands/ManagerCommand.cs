@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using FluxSharp.Controllers;
 using FluxSharp.Controllers.Kustomize;
+using FluxSharp.Controllers.Notification.Receivers;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Manager;
 using Microsoft.Extensions.Logging;
@@ -18,19 +19,20 @@ internal static class ManagerCommand
     {
         var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
         var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
-        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize", "all");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification-receiver", "all");
         var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
         var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
         var storageAdvAddr = Flag<string?>("--storage-adv-addr", "host:port written into artifact URLs (default: the storage address)");
         var metricsAddr = Flag<string?>("--metrics-addr", "address of /metrics, /healthz and /readyz", ":8080");
+        var receiverAddr = Flag<string?>("--receiver-addr", "address of the webhook receiver server (Receivers' /hook/ paths)", ":9292");
         var leaderElect = Flag<bool>("--enable-leader-election", "run controllers only while holding the leader Lease");
         var leaderNamespace = Flag<string?>("--leader-election-namespace", "namespace of the leader Lease", "flux-system");
         var logLevel = Flag<string?>("--log-level", "debug, info or error", "info");
         var logEncoding = Flag<string?>("--log-encoding", "json or console", "json");
         var command = new Command("manager", "Run the FluxSharp controllers against a cluster (the in-cluster process)")
         {
-            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, leaderElect, leaderNamespace, logLevel, logEncoding,
+            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, receiverAddr, leaderElect, leaderNamespace, logLevel, logEncoding,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +47,7 @@ internal static class ManagerCommand
                 StorageAddress = Value(parse, storageAddr)!,
                 StorageAdvertisedAddress = Value(parse, storageAdvAddr),
                 MetricsAddress = Value(parse, metricsAddr)!,
+                ReceiverAddress = Value(parse, receiverAddr),
                 LeaderElection = Value(parse, leaderElect),
                 LeaderElectionNamespace = Value(parse, leaderNamespace)!,
                 LogLevel = Value(parse, logLevel)!,
@@ -65,7 +68,7 @@ internal static class ManagerCommand
     };
 
     /// <summary>The controllers this build of FluxSharp has.</summary>
-    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule(), new KustomizeControllerModule()];
+    public static IReadOnlyList<IControllerModule> AllControllers() => [new SourceControllerModule(), new KustomizeControllerModule(), new ReceiverControllerModule()];
 
     private static Option<T> Flag<T>(string name, string description, T? defaultValue = default)
     {

@@ -25,6 +25,9 @@ public abstract partial class ManagerFixture : ClusterFixture
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>The receiver server's address (--receiver-addr); null: none.</summary>
+    protected virtual string? ReceiverAddress => null;
+
     /// <summary>The controllers to run, by their --controllers names, and their modules.</summary>
     protected abstract (string[] Names, IControllerModule[] Modules) Controllers();
 
@@ -67,6 +70,7 @@ public abstract partial class ManagerFixture : ClusterFixture
             StorageAddress = storageAddress,
             StorageAdvertisedAddress = storageAdvertisedAddress,
             MetricsAddress = "127.0.0.1:0",
+            ReceiverAddress = ReceiverAddress,
             Kubeconfig = KubeconfigPath,
         };
         _manager = await FluxManager.StartAsync(options, modules, NullLoggerFactory.Instance, Client);

@@ -454,6 +454,7 @@ internal sealed class ManagerProcess : IAsyncDisposable
         psi.Environment["FLUXSHARP_STORAGE_PATH"] = storage;
         psi.Environment["FLUXSHARP_STORAGE_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_METRICS_ADDR"] = "127.0.0.1:0";
+        psi.Environment["FLUXSHARP_RECEIVER_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_LOG_ENCODING"] = "console";
         var process = Process.Start(psi)!;
         var metrics = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

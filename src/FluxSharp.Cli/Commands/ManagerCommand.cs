@@ -145,6 +145,10 @@ internal static class ManagerCommand
         {
             Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
             Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+            if (manager.ReceiverUrl is { } receiverUrl)
+            {
+                Console.WriteLine($"receiver:    {receiverUrl}");
+            }
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Api.Notification.V1beta3;
+using FluxSharp.Api.Notification.V1;
 using FluxSharp.Api.Schema;
 using FluxSharp.Api.Source.V1;
 
@@ -16,6 +17,7 @@ public static class FluxApi
         typeof(Kustomization),
         typeof(Provider),
         typeof(Alert),
+        typeof(Receiver),
     ];
 
     /// <summary>The generated CRD of every kind (fresh objects on each call).</summary>

@@ -1,5 +1,6 @@
 using FluxSharp.Api.Kustomize.V1;
 using FluxSharp.Api.Notification.V1beta3;
+using FluxSharp.Api.Notification.V1;
 using FluxSharp.Api.Schema;
 using FluxSharp.Api.Source.V1;
 
@@ -18,6 +19,7 @@ public static class FluxResources
     public static ApiResource Alerts { get; } = Of(typeof(Alert));
 
     public static ApiResource Providers { get; } = Of(typeof(Provider));
+    public static ApiResource Receivers { get; } = Of(typeof(Receiver));
 
     /// <summary>Every served kind, in <see cref="FluxApi.Kinds"/> order.</summary>
     public static IReadOnlyList<ApiResource> Served { get; } = FluxApi.Kinds.Select(Of).ToList();

@@ -1,5 +1,6 @@
 using FluxSharp.Controllers;
 using FluxSharp.Kubernetes.Runtime;
+using FluxSharp.Controllers.Notification.Receivers;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -18,6 +19,8 @@ public sealed partial class FluxManager : IAsyncDisposable
     private readonly WebApplication _artifacts;
     private readonly WebApplication _metrics;
     private WebApplication? _events;
+
+    private WebApplication? _receiver;
     private readonly CancellationTokenSource _stop;
     private readonly Task _run;
     private readonly IKubernetes _kube;
@@ -45,6 +48,8 @@ public sealed partial class FluxManager : IAsyncDisposable
 
     /// <summary>The event hub every controller's recorder publishes to (the notification controller subscribes).</summary>
     public EventSinks Events { get; private init; } = new();
+    /// <summary>Base URL of the webhook receiver server (Receivers' status.webhookPath is appended); null when it does not run.</summary>
+    public Uri? ReceiverUrl { get; private set; }
 
     /// <summary>Completes when the manager stops (cancelled or failed).</summary>
     public Task Completion => _run;
@@ -101,6 +106,21 @@ public sealed partial class FluxManager : IAsyncDisposable
         var selected = modules.Where(m => options.Runs(m.Name)).ToList();
         var context = new ControllerContext(kube, logs, options.WatchNamespace, options.Concurrency, storageRoot, artifactUrl) { ClientConfig = config, Time = options.TimeProvider, Events = hub, AllowFileUrls = options.AllowFileUrls };
         self = new FluxManager(artifacts, artifactUrl, metrics, metricsUrl, kube, stop, m => m.RunAsync(options, selected, context, logger, stop.Token)) { _events = events, EventsUrl = eventsUrl, Events = hub };
+        if (options.ReceiverAddress is { } receiverAddress && selected.Any(m => m is ReceiverControllerModule))
+        {
+            // As notification-controller's receiver server: it answers whether or not this instance leads.
+            try
+            {
+                var handler = new ReceiverWebhookHandler(kube, options.WatchNamespace, logs.CreateLogger("FluxSharp.ReceiverServer"), options.TimeProvider);
+                (self._receiver, self.ReceiverUrl) = await HttpEndpoints.StartAsync(receiverAddress, ctx => ServeWebhookAsync(ctx, handler), cancellationToken);
+            }
+            catch
+            {
+                await self.DisposeAsync();
+                throw;
+            }
+        }
+
         return self;
     }
 
@@ -121,6 +141,11 @@ public sealed partial class FluxManager : IAsyncDisposable
         if (_events is not null)
         {
             await _events.DisposeAsync();
+        }
+
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
         }
 
         _stop.Dispose();
@@ -157,6 +182,21 @@ public sealed partial class FluxManager : IAsyncDisposable
 
         http.Response.ContentType = "application/gzip";
         await http.Response.SendFileAsync(full, http.RequestAborted);
+    }
+
+    /// <summary>A webhook call, handed to the Receivers' handler with the request URI exactly as sent (Flux matches it whole).</summary>
+    private static async Task ServeWebhookAsync(HttpContext http, ReceiverWebhookHandler handler)
+    {
+        var body = await ReceiverWebhookHandler.ReadBodyAsync(http.Request.Body, http.RequestAborted);
+        if (body is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var uri = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
+        http.Response.StatusCode = await handler.HandleAsync(new WebhookRequest(uri, headers, body), http.RequestAborted);
     }
 
     private static async Task ServeMetricsAsync(HttpContext http, Func<bool> ready)

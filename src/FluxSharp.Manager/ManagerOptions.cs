@@ -39,6 +39,12 @@ public sealed class ManagerOptions
     /// <summary>Address of the events endpoint (--events-addr): Flux's event JSON POSTed here reaches the Alerts; null: not served.</summary>
     public string? EventsAddress { get; set; }
 
+    /// <summary>
+    /// Address of the webhook receiver server (--receiver-addr), host:port; null: no receiver server. It serves
+    /// Receivers' /hook/ paths whenever the notification-receiver controller is selected.
+    /// </summary>
+    public string? ReceiverAddress { get; set; }
+
     /// <summary>Run only while holding the Lease (--enable-leader-election).</summary>
     public bool LeaderElection { get; set; }
 

@@ -13,6 +13,11 @@ public sealed class CreateExportCommandTests
     [InlineData("create-kustomization-full.yaml", "create", "ks", "apps", "--source=GitRepository/fleet.flux-system", "--path=clusters/../apps/prod/", "--wait", "--health-check-timeout=3m", "--depends-on", "infra,tenants/base", "--target-namespace=apps", "--service-account=reconciler", "--retry-interval=30s", "--interval=10m", "-n", "apps", "--label=team=a")]
     [InlineData("create-kustomization-health-checks.yaml", "create", "ks", "podinfo", "--source=gitrepository/podinfo", "--health-check=Deployment/podinfo.default,StatefulSet/cache.default", "--health-check", "HelmRelease/redis.data")]
     [InlineData("create-secret-git.yaml", "create", "secret", "git", "podinfo-auth", "--url=https://github.com/stefanprodan/podinfo", "-u", "git", "-p", "s3cr3t", "--label=app=podinfo")]
+    // flux's create_secret_receiver_test.go cases and its create receiver example.
+    [InlineData("create-secret-receiver.yaml", "create", "secret", "receiver", "receiver-secret", "--type=github", "--token=test-token", "--hostname=flux.example.com", "--namespace=my-namespace")]
+    [InlineData("create-secret-receiver-gcr.yaml", "create", "secret", "receiver", "gcr-secret", "--type=gcr", "--token=test-token", "--hostname=flux.example.com", "--email-claim=sa@project.iam.gserviceaccount.com", "--namespace=my-namespace")]
+    [InlineData("create-secret-receiver-gcr-audience.yaml", "create", "secret", "receiver", "gcr-secret", "--type=gcr", "--token=test-token", "--hostname=flux.example.com", "--email-claim=sa@project.iam.gserviceaccount.com", "--audience-claim=https://custom.audience.example.com", "--namespace=my-namespace")]
+    [InlineData("create-receiver.yaml", "create", "receiver", "github-receiver", "--type", "github", "--event", "ping", "--event", "push", "--secret-ref", "webhook-token", "--resource", "GitRepository/webapp", "--resource", "HelmRepository/webapp")]
     public async Task ExportPrintsFluxsYamlWithoutACluster(string golden, params string[] args)
     {
         var result = await Authoring.RunWithoutClusterAsync([.. args, "--export"]);
@@ -39,6 +44,14 @@ public sealed class CreateExportCommandTests
     [InlineData(1, "✗ invalid health check kind 'Pod' can be HelmRelease, Deployment, DaemonSet or StatefulSet", "create", "ks", "podinfo", "--source=podinfo", "--health-check=Pod/web.default")]
     [InlineData(1, "✗ invalid health check 'Deployment/web' must be in the format 'kind/name.namespace'", "create", "ks", "podinfo", "--source=podinfo", "--health-check=Deployment/web")]
     [InlineData(1, "✗ for Git over HTTP/S the username and password, or a bearer token is required", "create", "secret", "git", "auth", "--url=https://example.com/repo", "-u", "git")]
+    [InlineData(1, "✗ --type is required", "create", "secret", "receiver", "test-secret", "--token=t", "--hostname=h")]
+    [InlineData(1, "✗ receiver type 'invalid' is not supported, must be one of: generic, generic-hmac, github, gitlab, bitbucket, harbor, dockerhub, quay, gcr, nexus, acr, cdevents", "create", "secret", "receiver", "test-secret", "--type=invalid", "--token=t", "--hostname=h")]
+    [InlineData(1, "✗ --hostname is required", "create", "secret", "receiver", "test-secret", "--type=github", "--token=t")]
+    [InlineData(1, "✗ --email-claim is required for gcr receiver type", "create", "secret", "receiver", "test-secret", "--type=gcr", "--token=t", "--hostname=h")]
+    [InlineData(1, "✗ Receiver type is required", "create", "receiver", "hook", "--secret-ref=t", "--resource=GitRepository/app")]
+    [InlineData(1, "✗ secret ref is required", "create", "receiver", "hook", "--type=github", "--resource=GitRepository/app")]
+    [InlineData(1, "✗ invalid event source 'app', must be in format <kind>/<name>", "create", "receiver", "hook", "--type=github", "--secret-ref=t", "--resource=app")]
+    [InlineData(1, "✗ atleast one resource is required", "create", "receiver", "hook", "--type=github", "--secret-ref=t")]
     public async Task BadInputIsOneLineWithFluxsWording(int exitCode, string message, params string[] args)
     {
         var result = await Authoring.RunWithoutClusterAsync([.. args, "--export"]);
@@ -54,7 +67,6 @@ public sealed class CreateExportCommandTests
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "create", "hr", "podinfo", "--chart=podinfo")]
     [InlineData("Alert (notification.toolkit.fluxcd.io)", "create", "alert", "slack")]
     [InlineData("Provider (notification.toolkit.fluxcd.io)", "create", "alert-provider", "slack", "--type=slack")]
-    [InlineData("Receiver (notification.toolkit.fluxcd.io)", "create", "receiver", "github")]
     [InlineData("ImagePolicy (image.toolkit.fluxcd.io)", "create", "image", "policy", "podinfo")]
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "export", "image", "repository", "podinfo")]
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "export", "helmrelease", "--all")]
@@ -66,6 +78,6 @@ public sealed class CreateExportCommandTests
     {
         var result = await Authoring.RunWithoutClusterAsync(args);
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization", result.Stderr.Trim());
+        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver", result.Stderr.Trim());
     }
 }

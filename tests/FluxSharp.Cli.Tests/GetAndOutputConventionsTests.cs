@@ -120,13 +120,11 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     [InlineData("Bucket (source.toolkit.fluxcd.io)", "get sources bucket --watch")]
     [InlineData("Alert (notification.toolkit.fluxcd.io)", "get alerts")]
     [InlineData("Provider (notification.toolkit.fluxcd.io)", "get alert-providers")]
-    [InlineData("Receiver (notification.toolkit.fluxcd.io)", "get receivers")]
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "get images all")]
     [InlineData("ImagePolicy (image.toolkit.fluxcd.io)", "get image policy")]
     [InlineData("ImageUpdateAutomation (image.toolkit.fluxcd.io)", "get images update")]
     [InlineData("OCIRepository (source.toolkit.fluxcd.io)", "reconcile source oci podinfo")]
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "reconcile hr podinfo --with-source")]
-    [InlineData("Receiver (notification.toolkit.fluxcd.io)", "reconcile receiver github")]
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "reconcile image repository podinfo")]
     [InlineData("HelmRepository (source.toolkit.fluxcd.io)", "suspend source helm podinfo")]
     [InlineData("Alert (notification.toolkit.fluxcd.io)", "suspend alert --all")]
@@ -136,7 +134,7 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     {
         var result = await dev.RunAsync(args.Split(' '));
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization", result.Stderr.Trim());
+        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver", result.Stderr.Trim());
     }
 
     [Fact]

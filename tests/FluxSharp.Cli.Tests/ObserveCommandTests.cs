@@ -151,7 +151,7 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
 
     [Theory]
     [InlineData("1", "✗ 'Foo' is not a recognized Flux kind", "events", "--for", "Foo/bar")]
-    [InlineData("1", "✗ HelmRelease (helm.toolkit.fluxcd.io) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization", "events", "--for", "HelmRelease/podinfo")]
+    [InlineData("1", "✗ HelmRelease (helm.toolkit.fluxcd.io) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver", "events", "--for", "HelmRelease/podinfo")]
     [InlineData("1", "✗ --for selector must be of format <kind>[/<name>]", "events", "--for", "Kustomization/a/b")]
     [InlineData("2", "error: --level: unsupported log level \"loud\", must be one of: debug, info, error", "logs", "--level", "loud")]
     [InlineData("2", "error: --since: invalid duration \"5 minutes\"", "logs", "--since", "5 minutes")]

@@ -60,6 +60,7 @@ public sealed partial class QuickstartTests : IDisposable
             .Replace("dotnet run --project src/FluxSharp.Cli -- manager", $"{Fluxsharp} manager --allow-file-urls", StringComparison.Ordinal)
             .Replace("127.0.0.1:9090", "127.0.0.1:0", StringComparison.Ordinal)
             .Replace("127.0.0.1:8080", "127.0.0.1:0", StringComparison.Ordinal)
+            .Replace("127.0.0.1:9292", "127.0.0.1:0", StringComparison.Ordinal)
             .Replace("/tmp/fluxsharp ", Path.Combine(_dir, "artifacts") + " ", StringComparison.Ordinal)
             .Replace("https://github.com/stefanprodan/podinfo", "file://" + podinfo, StringComparison.Ordinal);
         Assert.Contains("file://", script, StringComparison.Ordinal);

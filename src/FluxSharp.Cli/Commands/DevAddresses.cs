@@ -21,6 +21,9 @@ internal static class DevAddresses
     /// <summary>The file under the state dir keeping the events endpoint's address (127.0.0.1:port).</summary>
     public const string EventsFile = "events-addr";
 
+    /// <summary>The file under the state dir keeping the webhook receiver server's address (webhook URLs stay valid across restarts).</summary>
+    public const string ReceiverFile = "receiver-addr";
+
     private const string AnyPort = "127.0.0.1:0";
 
     /// <summary>The kept address when it can still be bound, else 127.0.0.1:0 (a free port).</summary>

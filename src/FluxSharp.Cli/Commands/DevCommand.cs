@@ -148,6 +148,7 @@ internal static class DevCommand
                         // The sample syncs this checkout over file://; dev runs as the user whose files these are.
                         AllowFileUrls = true,
                         EventsAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.EventsFile, "events"),
+                        ReceiverAddress = DevAddresses.Reuse(settings.StateDir, DevAddresses.ReceiverFile, "receiver"),
                     },
                     AllControllers(),
                     logs,
@@ -163,7 +164,11 @@ internal static class DevCommand
                 Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
                 Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
                 Console.WriteLine($"events:      {manager.EventsUrl}");
-                Console.WriteLine("receiver:    not available yet (webhook receivers come with notifications)");
+                if (manager.ReceiverUrl is { } receiverUrl)
+                {
+                    DevAddresses.Remember(settings.StateDir, DevAddresses.ReceiverFile, receiverUrl);
+                    Console.WriteLine($"receiver:    {receiverUrl} (a Receiver's webhook is this URL + its status.webhookPath)");
+                }
             }
 
             if (settings.Sync)

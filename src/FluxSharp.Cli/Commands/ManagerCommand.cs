@@ -4,6 +4,7 @@ using FluxSharp.Controllers;
 using FluxSharp.Api;
 using FluxSharp.Controllers.Kustomize;
 using FluxSharp.Controllers.Notification;
+using FluxSharp.Controllers.Notification.Receivers;
 using FluxSharp.Controllers.Source;
 using FluxSharp.Manager;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ internal static class ManagerCommand
     {
         var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
         var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
-        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification", "all");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification, notification-receiver", "all");
         var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
         var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");
@@ -29,13 +30,14 @@ internal static class ManagerCommand
         var allowFileUrls = Flag<bool>("--allow-file-urls", "let GitRepositories fetch file:// URLs, i.e. read local paths the manager's user can read (off by default; on in `fluxsharp dev`)");
         var eventsAddr = Flag<string?>("--events-addr", "address of the events endpoint (Flux's event JSON, POST /)", ":9690");
         var rateLimit = Flag<string?>("--rate-limit-interval", "identical events within this interval are sent once", "5m");
+        var receiverAddr = Flag<string?>("--receiver-addr", "address of the webhook receiver server (Receivers' /hook/ paths)", ":9292");
         var leaderElect = Flag<bool>("--enable-leader-election", "run controllers only while holding the leader Lease");
         var leaderNamespace = Flag<string?>("--leader-election-namespace", "namespace of the leader Lease", "flux-system");
         var logLevel = Flag<string?>("--log-level", "debug, info or error", "info");
         var logEncoding = Flag<string?>("--log-encoding", "json or console", "json");
         var command = new Command("manager", "Run the FluxSharp controllers against a cluster (the in-cluster process)")
         {
-            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, allowFileUrls, eventsAddr, rateLimit, leaderElect, leaderNamespace, logLevel, logEncoding,
+            kubeconfig, watchNamespace, controllers, concurrent, storagePath, storageAddr, storageAdvAddr, metricsAddr, allowFileUrls, eventsAddr, rateLimit, receiverAddr, leaderElect, leaderNamespace, logLevel, logEncoding,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +54,7 @@ internal static class ManagerCommand
                 MetricsAddress = Value(parse, metricsAddr)!,
                 AllowFileUrls = Value(parse, allowFileUrls),
                 EventsAddress = Value(parse, eventsAddr) is { Length: > 0 } events ? events : null,
+                ReceiverAddress = Value(parse, receiverAddr),
                 LeaderElection = Value(parse, leaderElect),
                 LeaderElectionNamespace = Value(parse, leaderNamespace)!,
                 LogLevel = Value(parse, logLevel)!,
@@ -83,6 +86,7 @@ internal static class ManagerCommand
         new SourceControllerModule(),
         new KustomizeControllerModule(),
         new NotificationControllerModule(new NotificationOptions { RateLimitInterval = eventRateLimit ?? TimeSpan.FromMinutes(5) }),
+        new ReceiverControllerModule(),
     ];
 
     private static Option<T> Flag<T>(string name, string description, T? defaultValue = default)
@@ -160,6 +164,10 @@ internal static class ManagerCommand
         {
             Console.WriteLine($"artifacts:   {manager.ArtifactBaseUrl}");
             Console.WriteLine($"metrics:     {manager.MetricsUrl}metrics");
+            if (manager.ReceiverUrl is { } receiverUrl)
+            {
+                Console.WriteLine($"receiver:    {receiverUrl}");
+            }
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);

@@ -45,7 +45,7 @@ internal static partial class CreateCommand
             PendingKind.HelmRelease.Command("helmrelease", "Create or update a HelmRelease resource", "hr"),
             PendingKind.Alert.Command("alert", "Create or update an Alert resource"),
             PendingKind.Provider.Command("alert-provider", "Create or update a Provider resource"),
-            PendingKind.Receiver.Command("receiver", "Create or update a Receiver resource"),
+            Receiver(),
             CreateSecretCommand.Create(),
         };
     }
@@ -72,7 +72,12 @@ internal static partial class CreateCommand
             Log.Waiting($"waiting for {what} reconciliation");
             var ready = await kind.WaitReadyAsync(new ResourceClient(kube, kind.Resource), ns, name, null, token);
             var revision = kind.Revision(ready);
-            if (kind == FluxKind.GitRepository)
+            if (kind == FluxKind.Receiver)
+            {
+                Log.Success($"{what} {name} is ready");
+                Log.Success($"generated webhook URL {(string?)ready["status"]?["webhookPath"]}");
+            }
+            else if (kind == FluxKind.GitRepository)
             {
                 Log.Success($"{what} reconciliation completed");
                 if (revision.Length == 0)

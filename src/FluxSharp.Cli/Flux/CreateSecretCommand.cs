@@ -13,6 +13,9 @@ namespace FluxSharp.Cli.Flux;
 /// </summary>
 internal static class CreateSecretCommand
 {
+    /// <summary>The annotation flux writes on a receiver Secret: the webhook URL its token yields.</summary>
+    public const string ReceiverWebhookAnnotation = "notification.toolkit.fluxcd.io/webhook";
+
     public static Command Create()
     {
         var name = CreateCommand.NameArgument("Secret");
@@ -91,7 +94,68 @@ internal static class CreateSecretCommand
                 Log.Action($"git secret '{secretName}' created in '{ns}' namespace");
             }, ct);
         });
-        return new Command("secret", "Create or update Kubernetes secrets") { git };
+        return new Command("secret", "Create or update Kubernetes secrets") { git, Receiver() };
+    }
+
+    /// <summary>
+    /// `create secret receiver NAME --type --hostname [--token]`: a Receiver's token Secret (a random 32-byte hex token
+    /// unless given), annotated with the webhook URL it yields; for gcr also the email and audience claims.
+    /// </summary>
+    private static Command Receiver()
+    {
+        var name = CreateCommand.NameArgument("Secret");
+        var type = new Option<string?>("--type") { Description = $"the receiver type ({string.Join("|", CreateCommand.ReceiverTypeNames)})" };
+        var tokenOption = new Option<string?>("--token") { Description = "webhook token used for payload validation and URL computation, auto-generated if not specified" };
+        var hostname = new Option<string?>("--hostname") { Description = "hostname for the webhook URL e.g. flux.example.com" };
+        var emailClaim = new Option<string?>("--email-claim") { Description = "IAM service account email, required for gcr type" };
+        var audienceClaim = new Option<string?>("--audience-claim") { Description = "custom OIDC token audience for gcr type, defaults to the webhook URL" };
+        var command = new Command("receiver", "Create or update a Kubernetes secret for a Receiver webhook") { name, type, tokenOption, hostname, emailClaim, audienceClaim };
+        command.SetAction((parse, ct) =>
+        {
+            var secretName = CreateCommand.ValidName(parse.GetValue(name));
+            if (string.IsNullOrWhiteSpace(parse.GetValue(type)))
+            {
+                throw new CliException("--type is required");
+            }
+
+            var receiverType = CreateCommand.ValidReceiverType(parse.GetValue(type));
+            var host = parse.GetValue(hostname);
+            if (string.IsNullOrEmpty(host))
+            {
+                throw new CliException("--hostname is required");
+            }
+
+            var email = parse.GetValue(emailClaim);
+            if (receiverType == FluxSharp.Api.Notification.V1.ReceiverTypes.Gcr && string.IsNullOrEmpty(email))
+            {
+                throw new CliException("--email-claim is required for gcr receiver type");
+            }
+
+            var token = parse.GetValue(tokenOption) is { Length: > 0 } given ? given : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            var metadata = CreateCommand.Metadata(parse, secretName);
+            var webhookUrl = $"https://{host}{FluxSharp.Api.Notification.V1.Receiver.WebhookPath(token, secretName, metadata.NamespaceProperty)}";
+            metadata.Annotations = new Dictionary<string, string> { [ReceiverWebhookAnnotation] = webhookUrl };
+            var data = new JsonObject { ["token"] = token };
+            if (receiverType == FluxSharp.Api.Notification.V1.ReceiverTypes.Gcr)
+            {
+                data["email"] = email;
+                data["audience"] = parse.GetValue(audienceClaim) is { Length: > 0 } audience ? audience : webhookUrl;
+            }
+
+            var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = CreateCommand.ToJson(metadata), ["stringData"] = data };
+            if (CreateCommand.Exporting(parse))
+            {
+                Console.Out.Write(FluxExport.Yaml([secret]) + "\n");
+                return Task.FromResult(0);
+            }
+
+            return ReconcileCommand.Run(parse, async (kube, ns, cancellationToken) =>
+            {
+                await UpsertAsync(kube, ns, secretName, KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), cancellationToken);
+                Log.Action($"receiver secret '{secretName}' created in '{ns}' namespace");
+            }, ct);
+        });
+        return command;
     }
 
     /// <summary>As flux: create, or replace an existing Secret's stringData and add the labels.</summary>

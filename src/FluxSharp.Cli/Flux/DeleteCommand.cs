@@ -17,7 +17,8 @@ internal static class DeleteCommand
         var source = PendingKind.With(new Command("source", "Delete sources") { Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source") }, PendingKind.Sources("Delete"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Delete a Kustomization resource");
         ks.Aliases.Add("ks");
-        return PendingKind.With(new Command("delete", "Delete sources and resources") { Silent, source, ks }, PendingKind.Resources("Delete", imagePolicy: true));
+        var receiver = Leaf(FluxKind.Receiver, "receiver", "Delete a Receiver resource");
+        return PendingKind.With(new Command("delete", "Delete sources and resources") { Silent, source, ks, receiver }, PendingKind.Resources("Delete", imagePolicy: true));
     }
 
     private static Command Leaf(FluxKind kind, string name, string description)

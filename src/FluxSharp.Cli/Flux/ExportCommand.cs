@@ -14,7 +14,8 @@ internal static class ExportCommand
         var source = PendingKind.With(new Command("source", "Export sources") { Leaf(FluxKind.GitRepository, "git", "Export GitRepository sources in YAML format") }, PendingKind.Sources("Export"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Export Kustomization resources in YAML format");
         ks.Aliases.Add("ks");
-        return PendingKind.With(new Command("export", "Export resources in YAML format") { All, source, ks }, PendingKind.Resources("Export", imagePolicy: true));
+        var receiver = Leaf(FluxKind.Receiver, "receiver", "Export Receiver resources in YAML format");
+        return PendingKind.With(new Command("export", "Export resources in YAML format") { All, source, ks, receiver }, PendingKind.Resources("Export", imagePolicy: true));
     }
 
     private static Command Leaf(FluxKind kind, string name, string description)

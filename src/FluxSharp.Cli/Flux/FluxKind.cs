@@ -22,6 +22,17 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
         "applied revision",
         o => (string?)o["status"]?["lastAppliedRevision"] ?? string.Empty);
 
+    /// <summary>Receivers have no revision: flux prints their webhook path instead.</summary>
+    public static readonly FluxKind Receiver = new(
+        "Receiver",
+        FluxResources.Receivers,
+        "receiver",
+        string.Empty,
+        _ => string.Empty);
+
+    /// <summary>Whether flux shows a revision for the kind (a REVISION column, "applied revision ..." lines).</summary>
+    public bool HasRevision => RevisionVerb.Length > 0;
+
     public static string NameOf(JsonObject o) => (string?)o["metadata"]?["name"] ?? string.Empty;
 
     public static string NamespaceOf(JsonObject o) => (string?)o["metadata"]?["namespace"] ?? string.Empty;

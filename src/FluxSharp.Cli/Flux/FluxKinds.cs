@@ -9,11 +9,11 @@ internal static class FluxKinds
     public static readonly IReadOnlyList<PendingKind> Pending =
     [
         PendingKind.OCIRepository, PendingKind.HelmRepository, PendingKind.HelmChart, PendingKind.Bucket, PendingKind.HelmRelease,
-        PendingKind.Alert, PendingKind.Provider, PendingKind.Receiver,
+        PendingKind.Alert, PendingKind.Provider,
         PendingKind.ImageRepository, PendingKind.ImagePolicy, PendingKind.ImageUpdateAutomation,
     ];
 
-    public static readonly IReadOnlyList<FluxKind> Served = [FluxKind.GitRepository, FluxKind.Kustomization];
+    public static readonly IReadOnlyList<FluxKind> Served = [FluxKind.GitRepository, FluxKind.Kustomization, FluxKind.Receiver];
 
     /// <summary>Whether an event's involvedObject.kind is a Flux kind (flux's events ignore every other kind).</summary>
     public static bool IsFluxKind(string? kind) =>

@@ -25,7 +25,7 @@ internal static partial class GetCommand
     private static readonly FluxKind[] Sources = [FluxKind.GitRepository];
 
     /// <summary>`get all`: the sources, then the other kinds in flux's order.</summary>
-    private static readonly FluxKind[] All = [.. Sources, FluxKind.Kustomization];
+    private static readonly FluxKind[] All = [.. Sources, FluxKind.Kustomization, FluxKind.Receiver];
 
     public static Command Create()
     {
@@ -56,7 +56,7 @@ internal static partial class GetCommand
             PendingKind.HelmRelease.Command("helmreleases", "Get HelmRelease statuses", "hr", "helmrelease"),
             PendingKind.Alert.Command("alerts", "Get Alert statuses", "alert"),
             PendingKind.Provider.Command("alert-providers", "Get Provider statuses", "alert-provider"),
-            PendingKind.Receiver.Command("receivers", "Get Receiver statuses", "receiver"),
+            Leaf("receivers", "Get Receiver statuses", FluxKind.Receiver, "receiver"),
             images,
         };
     }
@@ -130,7 +130,7 @@ internal static partial class GetCommand
             var rows = new List<string[]>();
             if (!parse.GetValue(NoHeader))
             {
-                rows.Add(Header(all));
+                rows.Add(Header(kind, all));
             }
 
             rows.AddRange(items.Select(o => Row(kind, o, all, getAll)));
@@ -178,7 +178,7 @@ internal static partial class GetCommand
         var rows = new List<string[]>();
         if (!parse.GetValue(NoHeader))
         {
-            rows.Add(Header(all));
+            rows.Add(Header(kind, all));
         }
 
         rows.AddRange(items.Select(o => Row(kind, o, all, getAll: false)));
@@ -232,7 +232,7 @@ internal static partial class GetCommand
                 {
                     // A row lines up with the table above it; the header comes with the first row when there was none.
                     var row = Row(kind, obj, all, getAll: false);
-                    List<string[]> lines = printedAny || parse.GetValue(NoHeader) ? [row] : [Header(all), row];
+                    List<string[]> lines = printedAny || parse.GetValue(NoHeader) ? [row] : [Header(kind, all), row];
                     widths = Widths([.. lines, widths.Select(w => new string(' ', w)).ToArray()]);
                     Console.Out.Write(Table(lines, widths));
                 }
@@ -301,15 +301,21 @@ internal static partial class GetCommand
         return copy;
     }
 
-    private static string[] Header(bool all) =>
-        all ? ["NAMESPACE", "NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"] : ["NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"];
+    /// <summary>flux's header; kinds without a revision (Receiver) have no REVISION column.</summary>
+    private static string[] Header(FluxKind kind, bool all)
+    {
+        string[] columns = kind.HasRevision ? ["NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"] : ["NAME", "SUSPENDED", "READY", "MESSAGE"];
+        return all ? ["NAMESPACE", .. columns] : columns;
+    }
 
     /// <summary>flux's row; in `get all` the name is kind/name with the kind in lower case.</summary>
     private static string[] Row(FluxKind kind, JsonObject o, bool all, bool getAll)
     {
         var (status, message) = FluxKind.ReadyOf(o);
         var name = getAll ? $"{kind.Kind.ToLowerInvariant()}/{FluxKind.NameOf(o)}" : FluxKind.NameOf(o);
-        string[] cells = [name, TruncateHex(kind.Revision(o)), FluxKind.Suspended(o) ? "True" : "False", status, TruncateHex(message)];
+        string[] cells = kind.HasRevision
+            ? [name, TruncateHex(kind.Revision(o)), FluxKind.Suspended(o) ? "True" : "False", status, TruncateHex(message)]
+            : [name, FluxKind.Suspended(o) ? "True" : "False", status, TruncateHex(message)];
         return all ? [FluxKind.NamespaceOf(o), .. cells] : cells;
     }
 

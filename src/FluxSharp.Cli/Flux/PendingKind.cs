@@ -15,13 +15,12 @@ internal sealed record PendingKind(string Kind, string Group)
     public static readonly PendingKind HelmRelease = new("HelmRelease", "helm.toolkit.fluxcd.io");
     public static readonly PendingKind Alert = new("Alert", "notification.toolkit.fluxcd.io");
     public static readonly PendingKind Provider = new("Provider", "notification.toolkit.fluxcd.io");
-    public static readonly PendingKind Receiver = new("Receiver", "notification.toolkit.fluxcd.io");
     public static readonly PendingKind ImageRepository = new("ImageRepository", "image.toolkit.fluxcd.io");
     public static readonly PendingKind ImagePolicy = new("ImagePolicy", "image.toolkit.fluxcd.io");
     public static readonly PendingKind ImageUpdateAutomation = new("ImageUpdateAutomation", "image.toolkit.fluxcd.io");
 
     public CliException NotSupported() =>
-        new($"{Kind} ({Group}) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization");
+        new($"{Kind} ({Group}) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver");
 
     /// <summary>A command for this kind that accepts any arguments and flags and fails with <see cref="NotSupported"/> (exit 1).</summary>
     public Command Command(string name, string description, params string[] aliases)
@@ -49,7 +48,7 @@ internal sealed record PendingKind(string Kind, string Group)
     ];
 
     /// <summary>
-    /// The commands of a verb for the other kinds not served yet: helmrelease, alert, alert-provider, receiver, image
+    /// The commands of a verb for the other kinds not served yet: helmrelease, alert, alert-provider, image
     /// (with `image policy` where flux has it: delete, export).
     /// </summary>
     public static IEnumerable<Command> Resources(string verb, bool imagePolicy = false)
@@ -69,7 +68,6 @@ internal sealed record PendingKind(string Kind, string Group)
             HelmRelease.Command("helmrelease", $"{verb} a HelmRelease", "hr"),
             Alert.Command("alert", $"{verb} an Alert"),
             Provider.Command("alert-provider", $"{verb} a Provider"),
-            Receiver.Command("receiver", $"{verb} a Receiver"),
             image,
         ];
     }

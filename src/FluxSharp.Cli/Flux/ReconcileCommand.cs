@@ -44,7 +44,11 @@ internal static class ReconcileCommand
             await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token);
         }, ct));
 
-        return PendingKind.With(new Command("reconcile", "Reconcile sources and resources") { source, ks }, PendingKind.Resources("Reconcile"));
+        var receiverName = new Argument<string>("name") { Description = "the Receiver's name" };
+        var receiver = new Command("receiver", "Reconcile a Receiver") { receiverName };
+        receiver.SetAction((parse, ct) => Run(parse, (kube, ns, token) => ReconcileAsync(kube, FluxKind.Receiver, ns, parse.GetValue(receiverName)!, token), ct));
+
+        return PendingKind.With(new Command("reconcile", "Reconcile sources and resources") { source, ks, receiver }, PendingKind.Resources("Reconcile"));
     }
 
     /// <summary>Runs a command's body with the global connection, namespace and timeout; a timeout is a one-line error.</summary>
@@ -84,6 +88,6 @@ internal static class ReconcileCommand
         Log.Success($"{kind.Kind} annotated");
         Log.Waiting($"waiting for {kind.Kind} reconciliation");
         var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken);
-        Log.Success($"{kind.RevisionVerb} {kind.Revision(ready)}");
+        Log.Success(kind.HasRevision ? $"{kind.RevisionVerb} {kind.Revision(ready)}" : $"{kind.Kind} reconciliation completed");
     }
 }

@@ -14,7 +14,8 @@ internal static class SuspendResumeCommand
         var source = PendingKind.With(new Command("source", $"{title} sources") { Leaf(resume, FluxKind.GitRepository, "git") }, PendingKind.Sources(title));
         var ks = Leaf(resume, FluxKind.Kustomization, "kustomization");
         ks.Aliases.Add("ks");
-        return PendingKind.With(new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks }, PendingKind.Resources(title));
+        var receiver = Leaf(resume, FluxKind.Receiver, "receiver");
+        return PendingKind.With(new Command(verb, resume ? "Resume suspended resources" : "Suspend resources") { source, ks, receiver }, PendingKind.Resources(title));
     }
 
     private static Command Leaf(bool resume, FluxKind kind, string name)
@@ -71,6 +72,9 @@ internal static class SuspendResumeCommand
         Log.Waiting($"waiting for {kind.Kind} reconciliation");
         var ready = await kind.WaitReadyAsync(client, ns, name, requestedAt, cancellationToken);
         Log.Success($"{kind.Kind} reconciliation completed");
-        Log.Success($"{kind.RevisionVerb} {kind.Revision(ready)}");
+        if (kind.HasRevision)
+        {
+            Log.Success($"{kind.RevisionVerb} {kind.Revision(ready)}");
+        }
     }
 }

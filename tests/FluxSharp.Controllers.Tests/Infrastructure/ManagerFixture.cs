@@ -28,6 +28,9 @@ public abstract partial class ManagerFixture : ClusterFixture
     /// <summary>The manager's --allow-file-urls: on, since the tests' repositories are local (file://).</summary>
     protected virtual bool AllowFileUrls => true;
 
+    /// <summary>The receiver server's address (--receiver-addr); null: none.</summary>
+    protected virtual string? ReceiverAddress => null;
+
     /// <summary>The controllers to run, by their --controllers names, and their modules.</summary>
     protected abstract (string[] Names, IControllerModule[] Modules) Controllers();
 
@@ -71,6 +74,7 @@ public abstract partial class ManagerFixture : ClusterFixture
             StorageAdvertisedAddress = storageAdvertisedAddress,
             MetricsAddress = "127.0.0.1:0",
             EventsAddress = "127.0.0.1:0",
+            ReceiverAddress = ReceiverAddress,
             Kubeconfig = KubeconfigPath,
             AllowFileUrls = AllowFileUrls,
         };

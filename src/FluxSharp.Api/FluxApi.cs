@@ -12,6 +12,7 @@ public static class FluxApi
     public static IReadOnlyList<Type> Kinds { get; } =
     [
         typeof(GitRepository),
+        typeof(OCIRepository),
         typeof(Kustomization),
     ];
 

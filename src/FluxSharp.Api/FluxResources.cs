@@ -12,6 +12,8 @@ public static class FluxResources
 {
     public static ApiResource GitRepositories { get; } = Of(typeof(GitRepository));
 
+    public static ApiResource OCIRepositories { get; } = Of(typeof(OCIRepository));
+
     public static ApiResource Kustomizations { get; } = Of(typeof(Kustomization));
 
     /// <summary>Every served kind, in <see cref="FluxApi.Kinds"/> order.</summary>

@@ -1,0 +1,210 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using FluxSharp.Api;
+using FluxSharp.Api.Kustomize.V1;
+using FluxSharp.Api.Source.V1;
+using FluxSharp.Controllers.Tests.Infrastructure;
+using FluxSharp.Sources.Oci;
+using FluxSharp.Testing;
+using k8s.Models;
+
+namespace FluxSharp.Controllers.Tests;
+
+/// <summary>OCIRepository against a real registry, and Kustomizations applying what it pulls.</summary>
+public sealed class OCIRepositoryTests : IClassFixture<OciControllerFixture>
+{
+    private readonly OciControllerFixture _f;
+
+    public OCIRepositoryTests(OciControllerFixture f) => _f = f;
+
+    private static Dictionary<string, string> ConfigMap(string value) => new()
+    {
+        ["deploy/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-oci\ndata:\n  value: \"{value}\"\n",
+    };
+
+    private string Url(string ns) => $"oci://{_f.Registry.Host}/{ns}/manifests";
+
+    [Fact]
+    public async Task PushedManifestsAreAppliedAndANewSemverTagIsPickedUpOnTheNextReconcile()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = Url(ns);
+        var d1 = await _f.PushAsync(url + ":1.0.0", ConfigMap("one"));
+        await _f.PushAsync(url + ":2.0.0-rc.1", ConfigMap("prerelease"));
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "app", url, new OCIRepositoryRef { SemVer = ">=1.0.0" }));
+        var repo = await _f.WaitReadyAsync(ns, "app", $"1.0.0@{d1}");
+        Assert.Equal($"stored artifact for digest '1.0.0@{d1}'", OciControllerFixture.Ready(repo)!.Message);
+        Assert.Equal("https://example.com/app.git", repo.Status!.Artifact!.Metadata![OciAnnotations.Source]);
+        Assert.Equal(repo.Status.Artifact.Url, repo.Status.Url);
+
+        await _f.CreateAsync(new Kustomization
+        {
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = ns },
+            Spec = new KustomizationSpec
+            {
+                SourceRef = new CrossNamespaceSourceReference { Kind = OCIRepository.KindName, Name = "app" },
+                Path = "./deploy",
+                Interval = "1h",
+                RetryInterval = "2s",
+                Timeout = "20s",
+                Prune = true,
+                TargetNamespace = ns,
+            },
+        });
+        await Eventually.WaitAsync(() => _f.ConfigMapAsync(ns, "from-oci"), cm => cm?.Data?["value"] == "one", OciControllerFixture.DefaultTimeout, "ConfigMap from the artifact");
+
+        // The next interval (a reconcile request stands for it): the higher tag is pulled and applied.
+        var d2 = await _f.PushAsync(url + ":1.1.0", ConfigMap("two"));
+        var next = await _f.ReconcileAsync(ns, "app");
+        Assert.Equal($"1.1.0@{d2}", next.Status!.Artifact!.Revision);
+        await Eventually.WaitAsync(() => _f.ConfigMapAsync(ns, "from-oci"), cm => cm?.Data?["value"] == "two", OciControllerFixture.DefaultTimeout, "ConfigMap of the new tag");
+    }
+
+    [Fact]
+    public async Task AnUnchangedDigestStoresNothingNew()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var digest = await _f.PushAsync(Url(ns) + ":latest", ConfigMap("same"));
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "app", Url(ns)));
+        var first = (await _f.WaitReadyAsync(ns, "app", $"latest@{digest}")).Status!.Artifact!;
+        var again = (await _f.ReconcileAsync(ns, "app")).Status!.Artifact!;
+        Assert.Equal(first with { Metadata = null }, again with { Metadata = null });
+        Assert.Equal(first.Metadata, again.Metadata);
+
+        // Retagging the same manifest elsewhere changes nothing either; a new push does.
+        var changed = await _f.PushAsync(Url(ns) + ":latest", ConfigMap("new"));
+        var updated = (await _f.ReconcileAsync(ns, "app")).Status!.Artifact!;
+        Assert.Equal($"latest@{changed}", updated.Revision);
+        Assert.NotEqual(first.Digest, updated.Digest);
+    }
+
+    [Fact]
+    public async Task HelmChartLayerSelectedWithCopyIsStoredUnextracted()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = $"oci://{_f.Registry.Host}/{ns}/charts/demo";
+        using var chart = new MemoryStream();
+        await using (var gz = new GZipStream(chart, CompressionLevel.Optimal, leaveOpen: true))
+        await using (var tar = new TarWriter(gz))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "demo/Chart.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("apiVersion: v2\nname: demo\nversion: 0.1.0\n")) };
+            await tar.WriteEntryAsync(entry);
+        }
+
+        var layerBytes = chart.ToArray();
+        var config = Encoding.UTF8.GetBytes("""{"name":"demo","version":"0.1.0","apiVersion":"v2"}""");
+        var layer = new OciDescriptor { MediaType = OciMediaTypes.HelmChartContent, Digest = Sha(layerBytes), Size = layerBytes.Length };
+        var manifest = new OciManifest
+        {
+            MediaType = OciMediaTypes.ImageManifest,
+            Config = new OciDescriptor { MediaType = OciMediaTypes.HelmConfig, Digest = Sha(config), Size = config.Length },
+            Layers = [layer],
+        };
+        using (var client = new OciRegistryClient(new OciClientOptions { Insecure = true }))
+        {
+            await FluxArtifact.PushManifestAsync(client, OciReference.Parse(url + ":0.1.0"), manifest, new Dictionary<string, Func<Stream>>
+            {
+                [layer.Digest] = () => new MemoryStream(layerBytes),
+                [manifest.Config.Digest] = () => new MemoryStream(config),
+            }, CancellationToken.None);
+        }
+
+        var repo = OciControllerFixture.NewRepository(ns, "chart", url, new OCIRepositoryRef { Tag = "0.1.0" });
+        repo.Spec = repo.Spec with { LayerSelector = new OCILayerSelector { MediaType = OciMediaTypes.HelmChartContent, Operation = OCILayerOperations.Copy } };
+        await _f.CreateAsync(repo);
+        var ready = await _f.WaitReadyAsync(ns, "chart");
+        Assert.Equal(layer.Digest, ready.Status!.Artifact!.Digest);
+        Assert.Equal(layerBytes, await File.ReadAllBytesAsync(Path.Combine(_f.StoragePath, ready.Status.Artifact.Path)));
+        Assert.Equal(OCILayerOperations.Copy, ready.Status.ObservedLayerSelector!.Operation);
+    }
+
+    [Fact]
+    public async Task UnknownTagFailsNamingUrlAndTagAndKeepsTheLastGoodArtifact()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var digest = await _f.PushAsync(Url(ns) + ":good", ConfigMap("good"));
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "app", Url(ns), new OCIRepositoryRef { Tag = "good" }));
+        var good = (await _f.WaitReadyAsync(ns, "app", $"good@{digest}")).Status!.Artifact!;
+
+        await _f.PatchAsync(ns, "app", """{"spec":{"ref":{"tag":"missing"}}}""");
+        var failed = await _f.WaitConditionAsync(ns, "app", ConditionTypes.FetchFailed, ConditionReasons.OciPullFailed);
+        var message = OciControllerFixture.Ready(failed)!.Message;
+        Assert.Contains(Url(ns), message, StringComparison.Ordinal);
+        Assert.Contains(":missing", message, StringComparison.Ordinal);
+        Assert.Equal(good with { Metadata = null }, failed.Status!.Artifact! with { Metadata = null });
+        Assert.True(File.Exists(Path.Combine(_f.StoragePath, good.Path)));
+    }
+
+    [Fact]
+    public async Task WrongCredentialsFailWithoutShowingThemAndTheRightOnesWork()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = $"oci://{_f.AuthRegistry.Host}/{ns}/private";
+        var credentials = new OciCredentials("flux", _f.AuthRegistry.Password);
+        var digest = await _f.PushAsync(url + ":v1", ConfigMap("private"), credentials);
+        await _f.SecretAsync(ns, "wrong", ".dockerconfigjson", _f.AuthRegistry.DockerConfigJson(password: "hunter2-wrong"));
+        await _f.SecretAsync(ns, "right", ".dockerconfigjson", _f.AuthRegistry.DockerConfigJson());
+        var repo = OciControllerFixture.NewRepository(ns, "app", url, new OCIRepositoryRef { Tag = "v1" });
+        repo.Spec = repo.Spec with { SecretRef = new LocalObjectReference { Name = "wrong" } };
+        await _f.CreateAsync(repo);
+        var failed = await _f.WaitConditionAsync(ns, "app", ConditionTypes.FetchFailed, ConditionReasons.AuthenticationFailed);
+        Assert.DoesNotContain("hunter2-wrong", OciControllerFixture.Ready(failed)!.Message, StringComparison.Ordinal);
+        Assert.Contains(url[6..], OciControllerFixture.Ready(failed)!.Message, StringComparison.Ordinal);
+
+        await _f.PatchAsync(ns, "app", """{"spec":{"secretRef":{"name":"right"}}}""");
+        await _f.WaitReadyAsync(ns, "app", $"v1@{digest}");
+    }
+
+    [Fact]
+    public async Task TarWithPathTraversalIsRefusedAndNothingIsStored()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = Url(ns);
+        using var evil = new MemoryStream();
+        await using (var gz = new GZipStream(evil, CompressionLevel.Optimal, leaveOpen: true))
+        await using (var tar = new TarWriter(gz))
+        {
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "../escape.yaml") { DataStream = new MemoryStream("kind: ConfigMap\n"u8.ToArray()) });
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = "/etc/passwd" });
+        }
+
+        var bytes = evil.ToArray();
+        var layer = new OciDescriptor { MediaType = OciMediaTypes.FluxContent, Digest = Sha(bytes), Size = bytes.Length };
+        var manifest = FluxArtifact.Manifest(layer, FluxArtifact.Annotations(new FluxArtifactMetadata { Reproducible = true }, DateTimeOffset.UnixEpoch));
+        using (var client = new OciRegistryClient(new OciClientOptions { Insecure = true }))
+        {
+            await FluxArtifact.PushManifestAsync(client, OciReference.Parse(url + ":evil"), manifest, new Dictionary<string, Func<Stream>>
+            {
+                [layer.Digest] = () => new MemoryStream(bytes),
+                [manifest.Config!.Digest] = () => new MemoryStream(FluxArtifact.ConfigBytes.ToArray()),
+            }, CancellationToken.None);
+        }
+
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "evil", url, new OCIRepositoryRef { Tag = "evil" }));
+        var failed = await _f.WaitConditionAsync(ns, "evil", ConditionTypes.FetchFailed, ConditionReasons.OciLayerOperationFailed);
+        Assert.Contains("../escape.yaml", OciControllerFixture.Ready(failed)!.Message, StringComparison.Ordinal);
+        Assert.Null(failed.Status!.Artifact);
+        Assert.False(File.Exists(Path.Combine(_f.StoragePath, "..", "escape.yaml")));
+    }
+
+    [Fact]
+    public async Task VerifyAndCloudProvidersStallAsNotSupportedYet()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var repo = OciControllerFixture.NewRepository(ns, "signed", Url(ns));
+        repo.Spec = repo.Spec with { Verify = new OCIRepositoryVerification { Provider = "cosign" } };
+        await _f.CreateAsync(repo);
+        var stalled = await _f.WaitConditionAsync(ns, "signed", ConditionTypes.Stalled, "UnsupportedField");
+        Assert.Contains("spec.verify", OciControllerFixture.Ready(stalled)!.Message, StringComparison.Ordinal);
+
+        var aws = OciControllerFixture.NewRepository(ns, "aws", Url(ns));
+        aws.Spec = aws.Spec with { Provider = "aws" };
+        await _f.CreateAsync(aws);
+        var stalledAws = await _f.WaitConditionAsync(ns, "aws", ConditionTypes.Stalled, "UnsupportedField");
+        Assert.Contains("spec.provider \"aws\"", OciControllerFixture.Ready(stalledAws)!.Message, StringComparison.Ordinal);
+    }
+
+    private static string Sha(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

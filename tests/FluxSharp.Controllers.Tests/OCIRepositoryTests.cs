@@ -8,6 +8,7 @@ using FluxSharp.Api.Source.V1;
 using FluxSharp.Controllers.Tests.Infrastructure;
 using FluxSharp.Sources.Oci;
 using FluxSharp.Testing;
+using k8s;
 using k8s.Models;
 
 namespace FluxSharp.Controllers.Tests;
@@ -204,6 +205,82 @@ public sealed class OCIRepositoryTests : IClassFixture<OciControllerFixture>
         await _f.CreateAsync(aws);
         var stalledAws = await _f.WaitConditionAsync(ns, "aws", ConditionTypes.Stalled, "UnsupportedField");
         Assert.Contains("spec.provider \"aws\"", OciControllerFixture.Ready(stalledAws)!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SemverFilterAndDigestReferencesPickTheirArtifact()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = Url(ns);
+        var dev = await _f.PushAsync(url + ":1.2.0-dev.1", ConfigMap("dev"));
+        await _f.PushAsync(url + ":1.3.0", ConfigMap("stable"));
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "dev", url, new OCIRepositoryRef { SemVer = ">=1.0.0-0", SemverFilter = ".*-dev.*" }));
+        await _f.WaitReadyAsync(ns, "dev", $"1.2.0-dev.1@{dev}");
+
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "pinned", url, new OCIRepositoryRef { Digest = dev, Tag = "1.3.0" }));
+        await _f.WaitReadyAsync(ns, "pinned", dev);
+    }
+
+    [Fact]
+    public async Task TlsRegistryIsReadWithTheCaOfCertSecretRefAndAServiceAccountsPullSecret()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var server = _f.TlsRegistry;
+        var url = $"oci://{server.Host}/{ns}/tls";
+        var digest = await _f.PushAsync(url + ":v1", ConfigMap("tls"), options: new OciClientOptions { CaCertificates = [server.Certificates!.Ca] });
+        var repo = OciControllerFixture.NewRepository(ns, "tls", url, new OCIRepositoryRef { Tag = "v1" });
+        repo.Spec = repo.Spec with { Insecure = null };
+        await _f.CreateAsync(repo);
+        var untrusted = await _f.WaitConditionAsync(ns, "tls", ConditionTypes.FetchFailed, ConditionReasons.AuthenticationFailed);
+        Assert.Contains("certificate", OciControllerFixture.Ready(untrusted)!.Message, StringComparison.Ordinal);
+
+        await _f.SecretAsync(ns, "ca", "ca.crt", Encoding.UTF8.GetBytes(server.Certificates.CaPem), "Opaque");
+        await _f.PatchAsync(ns, "tls", """{"spec":{"certSecretRef":{"name":"ca"}}}""");
+        await _f.WaitReadyAsync(ns, "tls", $"v1@{digest}");
+
+        // imagePullSecrets of spec.serviceAccountName give the credentials of a private registry.
+        var auth = _f.AuthRegistry;
+        var privateUrl = $"oci://{auth.Host}/{ns}/sa";
+        var privateDigest = await _f.PushAsync(privateUrl + ":v1", ConfigMap("sa"), new OciCredentials("flux", auth.Password));
+        await _f.SecretAsync(ns, "pull", ".dockerconfigjson", auth.DockerConfigJson());
+        await _f.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount
+        {
+            Metadata = new V1ObjectMeta { Name = "puller", NamespaceProperty = ns },
+            ImagePullSecrets = [new V1LocalObjectReference { Name = "pull" }],
+        }, ns);
+        var withSa = OciControllerFixture.NewRepository(ns, "sa", privateUrl, new OCIRepositoryRef { Tag = "v1" });
+        withSa.Spec = withSa.Spec with { ServiceAccountName = "puller" };
+        await _f.CreateAsync(withSa);
+        await _f.WaitReadyAsync(ns, "sa", $"v1@{privateDigest}");
+    }
+
+    [Fact]
+    public async Task ManifestPointingAtAMissingBlobFailsAndKeepsTheLastGoodArtifact()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var url = Url(ns);
+        var good = await _f.PushAsync(url + ":v1", ConfigMap("good"));
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "app", url, new OCIRepositoryRef { Tag = "v1" }));
+        var stored = (await _f.WaitReadyAsync(ns, "app", $"v1@{good}")).Status!.Artifact!;
+
+        // A layer of its own (blobs are shared across repositories), then removed from the registry's storage.
+        var files = ConfigMap("gone");
+        files["unique.txt"] = Guid.NewGuid().ToString();
+        var broken = await _f.PushAsync(url + ":v1", files);
+        using (var client = new OciRegistryClient(new OciClientOptions { Insecure = true }))
+        {
+            var layer = await FluxArtifact.SelectLayerAsync(client, OciReference.Parse(url + ":v1"), null, CancellationToken.None);
+            File.Delete(_f.Registry.BlobPath(layer.Layer.Digest));
+        }
+
+        var failed = await _f.ReconcileAsync(ns, "app");
+        var ready = OciControllerFixture.Ready(failed)!;
+        Assert.Equal("False", ready.Status);
+        Assert.Equal(ConditionReasons.OciPullFailed, ready.Reason);
+        Assert.Contains(url, ready.Message, StringComparison.Ordinal);
+        Assert.Equal(stored.Revision, failed.Status!.Artifact!.Revision);
+        Assert.NotEqual($"v1@{broken}", failed.Status.Artifact.Revision);
+        Assert.True(File.Exists(Path.Combine(_f.StoragePath, stored.Path)));
     }
 
     private static string Sha(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));

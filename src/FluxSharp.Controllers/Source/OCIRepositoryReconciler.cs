@@ -240,7 +240,16 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         }
         else if (spec.ServiceAccountName is { Length: > 0 } sa)
         {
-            var account = await KubeApiException.CallAsync(() => _kube.CoreV1.ReadNamespacedServiceAccountAsync(sa, ns, cancellationToken: cancellationToken));
+            k8s.Models.V1ServiceAccount account;
+            try
+            {
+                account = await KubeApiException.CallAsync(() => _kube.CoreV1.ReadNamespacedServiceAccountAsync(sa, ns, cancellationToken: cancellationToken));
+            }
+            catch (KubeApiException e) when (e.IsNotFound)
+            {
+                throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get service account '{ns}/{sa}': serviceaccounts \"{sa}\" not found");
+            }
+
             foreach (var pull in account.ImagePullSecrets ?? [])
             {
                 credentials = DockerCredentials(await ReadSecretAsync(ns, pull.Name, cancellationToken), pull.Name, registry);

@@ -28,6 +28,8 @@ public sealed class OciControllerFixture : ManagerFixture
 
     public RegistryServer AuthRegistry { get; private set; } = null!;
 
+    public RegistryServer TlsRegistry { get; private set; } = null!;
+
     public ResourceClient Repos => _repos ??= new ResourceClient(Client, FluxResources.OCIRepositories);
 
     protected override (string[] Names, IControllerModule[] Modules) Controllers() =>
@@ -37,8 +39,10 @@ public sealed class OciControllerFixture : ManagerFixture
     {
         var plain = RegistryServer.StartAsync();
         var auth = RegistryServer.StartAsync(new RegistryServerOptions { User = "flux" });
+        var tls = RegistryServer.StartAsync(new RegistryServerOptions { Tls = true });
         Registry = await plain;
         AuthRegistry = await auth;
+        TlsRegistry = await tls;
         await base.InitializeAsync();
     }
 
@@ -47,11 +51,12 @@ public sealed class OciControllerFixture : ManagerFixture
         await base.DisposeAsync();
         await Registry.DisposeAsync();
         await AuthRegistry.DisposeAsync();
+        await TlsRegistry.DisposeAsync();
         _content.Dispose();
     }
 
     /// <summary>Pushes <paramref name="files"/> as a Flux artifact to <paramref name="url"/> (with tag); returns the manifest digest.</summary>
-    public async Task<string> PushAsync(string url, IReadOnlyDictionary<string, string> files, OciCredentials? credentials = null)
+    public async Task<string> PushAsync(string url, IReadOnlyDictionary<string, string> files, OciCredentials? credentials = null, OciClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         var dir = _content.Sub(Guid.NewGuid().ToString("N"));
@@ -62,7 +67,7 @@ public sealed class OciControllerFixture : ManagerFixture
             await File.WriteAllTextAsync(full, text);
         }
 
-        using var client = new OciRegistryClient(new OciClientOptions { Insecure = true, Credentials = credentials });
+        using var client = new OciRegistryClient(options ?? new OciClientOptions { Insecure = true, Credentials = credentials });
         return await FluxArtifact.PushAsync(client, OciReference.Parse(url), dir, null,
             new FluxArtifactMetadata { Source = "https://example.com/app.git", Revision = "main@sha1:" + new string('1', 40) }, null, CancellationToken.None);
     }
@@ -130,11 +135,11 @@ public sealed class OciControllerFixture : ManagerFixture
         }
     }
 
-    public async Task SecretAsync(string ns, string name, string key, byte[] value) =>
+    public async Task SecretAsync(string ns, string name, string key, byte[] value, string type = "kubernetes.io/dockerconfigjson") =>
         await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-            Type = "kubernetes.io/dockerconfigjson",
+            Type = type,
             Data = new Dictionary<string, byte[]> { [key] = value },
         }, ns);
 }

@@ -186,6 +186,86 @@ internal static class OciBench
         return (head, requested, direct);
     }
 
+    /// <summary>
+    /// flux-benchmark's source scenario: <paramref name="count"/> OCIRepositories of one small artifact created at once,
+    /// timed until all are Ready; memory is this process's (manager, local control plane and the benchmark together).
+    /// </summary>
+    public static async Task<int> RunScaleAsync(string[] args)
+    {
+        var loadBefore = BenchSupport.LoadAverage();
+        int count = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 1000;
+        using var tmp = new TempDirectory("fluxsharp-bench-oci-scale");
+        var content = tmp.Sub("content");
+        for (int i = 0; i < 10; i++)
+        {
+            var path = Path.Combine(content, $"cm-{i}.yaml");
+            Directory.CreateDirectory(content);
+            await File.WriteAllTextAsync(path, $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  k: v{i}\n");
+        }
+
+        await using var registry = await RegistryServer.StartAsync();
+        var reference = OciReference.Parse(registry.Url("bench/podinfo") + ":6.0.0");
+        using (var client = new OciRegistryClient(new OciClientOptions { Insecure = true }))
+        {
+            await FluxArtifact.PushAsync(client, reference, content, null, new FluxArtifactMetadata { Reproducible = true }, null, CancellationToken.None);
+        }
+
+        await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { StateDir = tmp.Sub("state"), BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        var kubeconfig = tmp.Sub("kubeconfig");
+        await plane.WriteKubeconfigAsync(kubeconfig);
+        using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        await CrdInstaller.ApplyAsync(kube, FluxApi.Crds(), "bench");
+        await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        var options = new ManagerOptions { Controllers = ["source"], StoragePath = tmp.Sub("storage"), StorageAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0" };
+        await using var manager = await FluxManager.StartAsync(options, [new SourceControllerModule()], NullLoggerFactory.Instance, kube);
+        var repos = new ResourceClient(kube, FluxResources.OCIRepositories);
+        GC.Collect();
+        var baseline = Process.GetCurrentProcess().WorkingSet64;
+
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var obj = new OCIRepository
+            {
+                Metadata = new V1ObjectMeta { Name = $"podinfo-{i:0000}", NamespaceProperty = Ns },
+                Spec = new OCIRepositorySpec { Url = $"oci://{reference.RepositoryUrl}", Interval = "1h", Insecure = true, Reference = new OCIRepositoryRef { Tag = reference.Tag } },
+            };
+            await kube.CustomObjects.CreateNamespacedCustomObjectAsync(JsonNode.Parse(KubernetesJson.Serialize(obj)), SourceGroup.Name, SourceGroup.Version, Ns, OCIRepository.Plural, cancellationToken: ct);
+        });
+        var created = sw.Elapsed;
+        long peak = 0;
+        while (true)
+        {
+            peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64);
+            var list = await repos.ListAsync(Ns, CancellationToken.None);
+            var ready = list.Items.Count(o => o["status"]?["conditions"]?.AsArray().Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True") == true);
+            if (ready == count)
+            {
+                break;
+            }
+
+            if (sw.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"{ready} of {count} OCIRepositories Ready after 10 minutes");
+            }
+
+            await Task.Delay(200);
+        }
+
+        var total = sw.Elapsed;
+        var md = new StringBuilder();
+        md.Append("# OCIRepository scale benchmark\n\n");
+        md.Append("`dotnet run -c Release --project bench/FluxSharp.Bench -- oci-scale [count]`\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"flux-benchmark's source scenario: {count} OCIRepositories of one small artifact (10 files) on Debian's docker-registry, created 8 at a time, until all are Ready (polled every 200 ms). One process holds the local control plane, the manager (source controller, 4 workers) and the benchmark, so its memory is an upper bound for the controller. {Environment.ProcessorCount} cores; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; load average {loadBefore} before, {BenchSupport.LoadAverage()} after (shared machine).\n\n");
+        md.Append("| OCIRepositories | created in | all Ready after | working set before | peak working set | Flux 2.9 (published) |\n| --- | --- | --- | --- | --- | --- |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| {count} | {created.TotalSeconds:0.0} s | {total.TotalSeconds:0.0} s | {baseline / 1048576.0:0} MiB | {peak / 1048576.0:0} MiB | 4 m 17 s, 128 MiB (source-controller) |\n");
+        Console.WriteLine(md.ToString());
+        var outPath = Path.Combine(BenchSupport.ResultsDir(), "oci-scale.md");
+        await File.WriteAllTextAsync(outPath, md.ToString());
+        Console.WriteLine($"wrote {outPath}");
+        return 0;
+    }
+
     private static async Task<OCIRepository> PollAsync(ResourceClient repos, Func<OCIRepository, bool> done)
     {
         var deadline = Stopwatch.StartNew();

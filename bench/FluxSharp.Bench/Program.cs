@@ -9,6 +9,7 @@ return args switch
     ["kustomization", ..] => await KustomizationBench.RunAsync(args[1..]),
     ["cli", ..] => await CliBench.RunAsync(args[1..]),
     ["oci", ..] => await OciBench.RunAsync(args[1..]),
+    ["oci-scale", ..] => await OciBench.RunScaleAsync(args[1..]),
     ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")),
     ["store", ..] => await RunStoreAsync(args.Contains("--quick")),
     _ => Usage(),
@@ -16,7 +17,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], oci [iterations], localcluster [--quick], store [--quick]");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], oci [iterations], oci-scale [count], localcluster [--quick], store [--quick]");
     return 2;
 }
 

@@ -381,18 +381,6 @@ internal static class ArtifactCommand
         });
     }
 
-    private static Dictionary<string, string>? Wrap(Func<Dictionary<string, string>> parse)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (OciException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
-
     private static T Wrap<T>(Func<T> call)
     {
         try

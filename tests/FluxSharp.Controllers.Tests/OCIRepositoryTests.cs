@@ -8,6 +8,7 @@ using FluxSharp.Api.Source.V1;
 using FluxSharp.Controllers.Tests.Infrastructure;
 using FluxSharp.Sources.Oci;
 using FluxSharp.Testing;
+using FluxSharp.Testing.Oci;
 using k8s;
 using k8s.Models;
 
@@ -281,6 +282,24 @@ public sealed class OCIRepositoryTests : IClassFixture<OciControllerFixture>
         Assert.Equal(stored.Revision, failed.Status!.Artifact!.Revision);
         Assert.NotEqual($"v1@{broken}", failed.Status.Artifact.Revision);
         Assert.True(File.Exists(Path.Combine(_f.StoragePath, stored.Path)));
+    }
+
+    [Fact]
+    public async Task ProxySecretRefSendsEveryRequestThroughTheProxy()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        await using var proxy = await ForwardProxy.StartAsync();
+        var digest = await _f.PushAsync(Url(ns) + ":v1", ConfigMap("proxied"));
+        await _f.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "proxy", NamespaceProperty = ns },
+            StringData = new Dictionary<string, string> { ["address"] = proxy.Address.ToString(), ["username"] = proxy.User, ["password"] = proxy.Password },
+        }, ns);
+        var repo = OciControllerFixture.NewRepository(ns, "app", Url(ns), new OCIRepositoryRef { Tag = "v1" });
+        repo.Spec = repo.Spec with { ProxySecretRef = new LocalObjectReference { Name = "proxy" } };
+        await _f.CreateAsync(repo);
+        await _f.WaitReadyAsync(ns, "app", $"v1@{digest}");
+        Assert.True(proxy.Forwarded >= 3, $"{proxy.Forwarded} requests went through the proxy");
     }
 
     private static string Sha(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -162,6 +162,27 @@ public sealed class OciRegistryTests : IClassFixture<RegistryFixture>, IDisposab
     }
 
     [Fact]
+    public async Task BearerTokensAreFetchedFromTheChallengesRealmWithTheCredentials()
+    {
+        var server = _registries.Token;
+        var reference = OciReference.Parse(server.Url(Repo()) + ":v1");
+        using (var client = Client(new OciClientOptions { Credentials = new OciCredentials("flux", server.Password) }))
+        {
+            var digest = await FluxArtifact.PushAsync(client, reference, Content(), null, Meta, null, default);
+            var layer = await FluxArtifact.SelectLayerAsync(client, reference, null, default);
+            await FluxArtifact.DownloadAsync(client, layer, _tmp.Sub("token.tar.gz"), default);
+            Assert.Equal(digest, layer.ManifestDigest);
+            Assert.Equal(OciMediaTypes.FluxContent, layer.Layer.MediaType);
+        }
+
+        Assert.True(server.Tokens!.Issued >= 2, "a pull,push token for the push and a pull token for the pull");
+        using var wrong = Client(new OciClientOptions { Credentials = new OciCredentials("flux", "nope") });
+        var e = await Assert.ThrowsAsync<OciException>(() => wrong.HeadManifestAsync(reference, default));
+        Assert.Equal(OciErrorKind.AuthenticationFailed, e.Kind);
+        Assert.Contains("token service refused", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TlsRegistryIsTrustedThroughTheCustomCaOnly()
     {
         var server = _registries.Tls;

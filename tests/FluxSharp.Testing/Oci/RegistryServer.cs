@@ -16,6 +16,9 @@ public sealed record RegistryServerOptions
 
     /// <summary>Serve HTTPS with a certificate signed by a throw-away CA.</summary>
     public bool Tls { get; init; }
+
+    /// <summary>Bearer token auth: a <see cref="TokenServer"/> issues tokens to <see cref="User"/>.</summary>
+    public bool TokenAuth { get; init; }
 }
 
 /// <summary>
@@ -30,8 +33,9 @@ public sealed class RegistryServer : IAsyncDisposable
     private readonly Process _process;
     private readonly TempDirectory _dir;
 
-    private RegistryServer(Process process, TempDirectory dir, int port, RegistryServerOptions options, TestCertificates? certificates, string password)
+    private RegistryServer(Process process, TempDirectory dir, int port, RegistryServerOptions options, TestCertificates? certificates, string password, TokenServer? tokens)
     {
+        Tokens = tokens;
         Password = password;
         _process = process;
         _dir = dir;
@@ -41,6 +45,9 @@ public sealed class RegistryServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The token service of a <see cref="RegistryServerOptions.TokenAuth"/> registry.</summary>
+    public TokenServer? Tokens { get; }
 
     public RegistryServerOptions Options { get; }
 
@@ -77,9 +84,11 @@ public sealed class RegistryServer : IAsyncDisposable
 
         var dir = new TempDirectory("fluxsharp-registry");
         TestCertificates? certificates = null;
+        TokenServer? tokens = null;
         try
         {
             var port = SshGitServer.FreePort();
+            var password = "s3cr3t-" + Guid.NewGuid().ToString("N")[..8];
             var config = new StringBuilder($"""
                 version: 0.1
                 log:
@@ -109,8 +118,21 @@ public sealed class RegistryServer : IAsyncDisposable
                     """);
             }
 
-            var password = "s3cr3t-" + Guid.NewGuid().ToString("N")[..8];
-            if (options.User is { } user)
+            if (options.TokenAuth)
+            {
+                tokens = await TokenServer.StartAsync(options.User ?? "flux", password);
+                await File.WriteAllTextAsync(dir.Sub("token-root.crt"), tokens.CertificatePem, ct);
+                config.Append($"""
+                    auth:
+                      token:
+                        realm: {tokens.Realm}
+                        service: {TokenServer.Service}
+                        issuer: {TokenServer.Issuer}
+                        rootcertbundle: {dir.Sub("token-root.crt")}
+
+                    """);
+            }
+            else if (options.User is { } user)
             {
                 await File.WriteAllTextAsync(dir.Sub("htpasswd"), $"{user}:{BCrypt.Net.BCrypt.HashPassword(password, 4)}\n", ct);
                 config.Append($"""
@@ -139,10 +161,15 @@ public sealed class RegistryServer : IAsyncDisposable
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
             await WaitForPortAsync(process, port, stderr, ct);
-            return new RegistryServer(process, dir, port, options, certificates, password);
+            return new RegistryServer(process, dir, port, options, certificates, password, tokens);
         }
         catch
         {
+            if (tokens is not null)
+            {
+                await tokens.DisposeAsync();
+            }
+
             certificates?.Dispose();
             dir.Dispose();
             throw;
@@ -187,12 +214,17 @@ public sealed class RegistryServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (Tokens is not null)
+        {
+            await Tokens.DisposeAsync();
+        }
+
         Certificates?.Dispose();
         _dir.Dispose();
     }
 }
 
-/// <summary>Three registries started once per test class: plain HTTP, htpasswd basic auth, and TLS.</summary>
+/// <summary>Four registries started once per test class: plain HTTP, htpasswd basic auth, TLS, and bearer tokens.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     public RegistryServer Plain { get; private set; } = null!;
@@ -201,19 +233,23 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public RegistryServer Tls { get; private set; } = null!;
 
+    public RegistryServer Token { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var plain = RegistryServer.StartAsync();
         var auth = RegistryServer.StartAsync(new RegistryServerOptions { User = "flux" });
         var tls = RegistryServer.StartAsync(new RegistryServerOptions { Tls = true });
+        var token = RegistryServer.StartAsync(new RegistryServerOptions { User = "flux", TokenAuth = true });
         Plain = await plain;
         Auth = await auth;
         Tls = await tls;
+        Token = await token;
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var server in new[] { Plain, Auth, Tls })
+        foreach (var server in new[] { Plain, Auth, Tls, Token })
         {
             if (server is not null)
             {

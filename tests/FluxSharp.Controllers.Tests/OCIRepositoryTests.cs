@@ -302,5 +302,21 @@ public sealed class OCIRepositoryTests : IClassFixture<OciControllerFixture>
         Assert.True(proxy.Forwarded >= 3, $"{proxy.Forwarded} requests went through the proxy");
     }
 
+    [Fact]
+    public async Task AMissingLayerMediaTypeFailsAndAnInvalidSemverRangeStalls()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        await _f.PushAsync(Url(ns) + ":1.0.0", ConfigMap("x"));
+        var repo = OciControllerFixture.NewRepository(ns, "chart", Url(ns), new OCIRepositoryRef { Tag = "1.0.0" });
+        repo.Spec = repo.Spec with { LayerSelector = new OCILayerSelector { MediaType = OciMediaTypes.HelmChartContent } };
+        await _f.CreateAsync(repo);
+        var failed = await _f.WaitConditionAsync(ns, "chart", ConditionTypes.FetchFailed, ConditionReasons.OciLayerOperationFailed);
+        Assert.Contains($"failed to find layer with media type '{OciMediaTypes.HelmChartContent}'", OciControllerFixture.Ready(failed)!.Message, StringComparison.Ordinal);
+
+        await _f.CreateAsync(OciControllerFixture.NewRepository(ns, "range", Url(ns), new OCIRepositoryRef { SemVer = "not a range" }));
+        var stalled = await _f.WaitConditionAsync(ns, "range", ConditionTypes.Stalled, ConditionReasons.ReadOperationFailed);
+        Assert.Contains("not a range", OciControllerFixture.Ready(stalled)!.Message, StringComparison.Ordinal);
+    }
+
     private static string Sha(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

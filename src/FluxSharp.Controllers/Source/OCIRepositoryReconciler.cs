@@ -23,6 +23,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
 {
     public const string StorageKind = "ocirepository";
     private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
+    private const string DigestAnnotation = "source.toolkit.fluxcd.io/digest";
 
     private static readonly ConditionSummary ReadySummary = new(
         [ConditionTypes.StorageOperationFailed, ConditionTypes.FetchFailed, ConditionTypes.ArtifactOutdated],
@@ -67,33 +68,48 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
             throw new StallingException(ConditionReasons.UrlInvalid, e.Message, e);
         }
 
+        var options = await StepAsync(run, ConditionReasons.AuthenticationFailed, m => m, () => ClientOptionsAsync(run, cancellationToken));
+        using var client = new OciRegistryClient(options);
+        var (artifact, created) = await FetchAsync(run, client, reference, cancellationToken);
+        Report(run, artifact, created);
+    }
+
+    /// <summary>
+    /// Runs one step of the fetch; a registry or extraction failure becomes FetchFailed with the step's reason and
+    /// Flux's wording (authentication failures are AuthenticationFailed, unusable layers OCIArtifactLayerOperationFailed
+    /// whatever the step). An invalid semver range stalls; everything else is retried.
+    /// </summary>
+    private static async Task<T> StepAsync<T>(ReconcileRun<OCIRepository, OCIRepositoryStatus> run, string reason, Func<string, string> describe, Func<Task<T>> step)
+    {
+        string why;
+        string message;
+        Exception inner;
+        var stall = false;
         try
         {
-            using var client = new OciRegistryClient(await ClientOptionsAsync(run, cancellationToken));
-            var (artifact, created) = await FetchAsync(run, client, reference, cancellationToken);
-            Report(run, artifact, created);
+            return await step();
         }
         catch (OciException e)
         {
-            var reason = e.Kind switch
+            why = e.Kind switch
             {
                 OciErrorKind.AuthenticationFailed => ConditionReasons.AuthenticationFailed,
                 OciErrorKind.UnsupportedMediaType or OciErrorKind.SizeLimitExceeded => ConditionReasons.OciLayerOperationFailed,
-                OciErrorKind.InvalidInput => ConditionReasons.UrlInvalid,
-                _ => ConditionReasons.OciPullFailed,
+                _ => reason,
             };
-            var message = e.Message.StartsWith("failed to", StringComparison.Ordinal) ? e.Message : $"failed to pull artifact from '{spec.Url}': {e.Message}";
-            run.Report.MarkTrue(ConditionTypes.FetchFailed, reason, message);
-            throw e.Kind == OciErrorKind.InvalidInput && e.Message.Contains("semver", StringComparison.Ordinal)
-                ? new StallingException(reason, message, e)
-                : new ReconcileException(reason, message, e);
+            message = describe(e.Message);
+            stall = e.Kind == OciErrorKind.InvalidInput && e.Message.Contains("semver", StringComparison.Ordinal);
+            inner = e;
         }
         catch (BuildException e)
         {
-            var message = $"failed to extract layer from '{spec.Url}': {e.Message}";
-            run.Report.MarkTrue(ConditionTypes.FetchFailed, ConditionReasons.OciLayerOperationFailed, message);
-            throw new ReconcileException(ConditionReasons.OciLayerOperationFailed, message, e);
+            why = reason;
+            message = describe(e.Message);
+            inner = e;
         }
+
+        run.Report.MarkTrue(ConditionTypes.FetchFailed, why, message);
+        throw stall ? new StallingException(why, message, inner) : new ReconcileException(why, message, inner);
     }
 
     protected override Task FinalizeAsync(OCIRepository obj, CancellationToken cancellationToken)
@@ -129,6 +145,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
             }
 
             run.EventMetadata[RevisionAnnotation] = artifact.Revision;
+            run.EventMetadata[DigestAnnotation] = artifact.Digest;
             run.Event("NewArtifact", text);
         }
     }
@@ -139,37 +156,41 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         var obj = run.Object;
         var spec = obj.Spec;
         var current = run.Status.Artifact;
-        var (reference, revision) = await ResolveAsync(client, repository, spec, cancellationToken);
+        var (reference, revision) = await ResolveAsync(run, client, repository, spec, cancellationToken);
         if (current is not null && current.Revision == revision && SameSettings(obj) && File.Exists(Path.Combine(_storage.Root, current.Path)))
         {
             return (current, false);
         }
 
-        var layer = await FluxArtifact.SelectLayerAsync(client, reference, spec.LayerSelector?.MediaType, cancellationToken);
         var work = Path.Combine(Path.GetTempPath(), "fluxsharp-oci", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
         {
             var blob = Path.Combine(work, "layer.tar.gz");
-            await FluxArtifact.DownloadAsync(client, layer, blob, cancellationToken);
+            var layer = await StepAsync(run, ConditionReasons.OciPullFailed, m => $"failed to pull artifact from '{spec.Url}': {m}", async () =>
+            {
+                var selected = await FluxArtifact.SelectLayerAsync(client, reference, spec.LayerSelector?.MediaType, cancellationToken);
+                await FluxArtifact.DownloadAsync(client, selected, blob, cancellationToken);
+                return selected;
+            });
             var ns = obj.Metadata.NamespaceProperty;
             var name = obj.Metadata.Name;
-            StoredArtifact stored;
-            if (spec.LayerSelector?.Operation == OCILayerOperations.Copy)
+            var stored = await StepAsync(run, ConditionReasons.OciLayerOperationFailed, m => $"failed to extract layer contents from artifact '{spec.Url}': {m}", async () =>
             {
-                stored = await _storage.StoreFileAsync(StorageKind, ns, name, blob, revision, cancellationToken);
-            }
-            else
-            {
+                if (spec.LayerSelector?.Operation == OCILayerOperations.Copy)
+                {
+                    // As Flux: the layer as it is, named after the manifest digest with .tgz.
+                    return await _storage.StoreFileAsync(StorageKind, ns, name, blob, revision, DigestHex(revision) + ".tgz", cancellationToken);
+                }
+
                 var dir = Path.Combine(work, "content");
                 await using (var input = File.OpenRead(blob))
                 {
                     await ArtifactFetcher.ExtractAsync(input, dir, _limits, cancellationToken);
                 }
 
-                stored = await _storage.ArchiveAsync(StorageKind, ns, name, dir, SourceIgnore.Load(dir, spec.Ignore), revision, cancellationToken);
-            }
-
+                return await _storage.ArchiveAsync(StorageKind, ns, name, dir, SourceIgnore.Load(dir, spec.Ignore), revision, cancellationToken);
+            });
             _storage.GarbageCollect(StorageKind, ns, name, stored.Path, keep: 2);
             LogStored(Logger, ns, name, stored.Revision);
             var artifact = new Artifact
@@ -197,26 +218,31 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         }
     }
 
-    /// <summary>Flux's revision: <c>&lt;tag&gt;@&lt;digest&gt;</c>, or the digest alone for spec.ref.digest.</summary>
-    private static async Task<(OciReference Reference, string Revision)> ResolveAsync(OciRegistryClient client, OciReference repository, OCIRepositorySpec spec, CancellationToken cancellationToken)
+    /// <summary>Flux's revision: <c>&lt;tag&gt;@&lt;digest&gt;</c>, or the digest alone for spec.ref.digest; one HEAD (plus the tag list for semver).</summary>
+    private static async Task<(OciReference Reference, string Revision)> ResolveAsync(ReconcileRun<OCIRepository, OCIRepositoryStatus> run, OciRegistryClient client, OciReference repository, OCIRepositorySpec spec, CancellationToken cancellationToken)
     {
         var r = spec.Reference;
         if (r?.Digest is { Length: > 0 } digest)
         {
             var pinned = repository.WithDigest(digest);
-            _ = await client.HeadManifestAsync(pinned, cancellationToken)
-                ?? throw new OciException(OciErrorKind.NotFound, $"{pinned}: manifest unknown (MANIFEST_UNKNOWN): the digest does not exist");
+            await StepAsync(run, ConditionReasons.OciPullFailed, m => $"failed to determine artifact digest for '{spec.Url}': {m}", async () =>
+                await client.HeadManifestAsync(pinned, cancellationToken)
+                ?? throw new OciException(OciErrorKind.NotFound, $"{pinned}: manifest unknown (MANIFEST_UNKNOWN): the digest does not exist"));
             return (pinned, digest);
         }
 
         var tag = r?.SemVer is { Length: > 0 } range
-            ? OciTagSelector.Latest(await client.ListTagsAsync(repository, cancellationToken), range, r.SemverFilter, spec.Url)
+            ? await StepAsync(run, ConditionReasons.ReadOperationFailed, m => $"failed to determine the artifact tag for '{spec.Url}': {m}", async () =>
+                OciTagSelector.Latest(await client.ListTagsAsync(repository, cancellationToken), range, r.SemverFilter, spec.Url))
             : r?.Tag is { Length: > 0 } t ? t : "latest";
         var tagged = repository.WithTag(tag);
-        var head = await client.HeadManifestAsync(tagged, cancellationToken)
-            ?? throw new OciException(OciErrorKind.NotFound, $"{tagged}: manifest unknown (MANIFEST_UNKNOWN): the repository or tag does not exist");
+        var head = await StepAsync(run, ConditionReasons.OciPullFailed, m => $"failed to determine artifact digest for '{spec.Url}': {m}", async () =>
+            await client.HeadManifestAsync(tagged, cancellationToken)
+            ?? throw new OciException(OciErrorKind.NotFound, $"{tagged}: manifest unknown (MANIFEST_UNKNOWN): the repository or tag does not exist"));
         return (tagged.WithDigest(head.Digest), $"{tag}@{head.Digest}");
     }
+
+    private static string DigestHex(string revision) => revision[(revision.LastIndexOf(':') + 1)..];
 
     private static bool SameSettings(OCIRepository obj) =>
         obj.Status?.ObservedIgnore == obj.Spec.Ignore && Equals(obj.Status?.ObservedLayerSelector, obj.Spec.LayerSelector);
@@ -236,7 +262,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         OciCredentials? credentials = null;
         if (spec.SecretRef is { Name.Length: > 0 } secretRef)
         {
-            credentials = DockerCredentials(await ReadSecretAsync(ns, secretRef.Name, cancellationToken), secretRef.Name, registry);
+            credentials = DockerCredentials(await ReadSecretAsync(ns, secretRef.Name, "failed to get credential", cancellationToken), secretRef.Name, registry);
         }
         else if (spec.ServiceAccountName is { Length: > 0 } sa)
         {
@@ -247,12 +273,12 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
             }
             catch (KubeApiException e) when (e.IsNotFound)
             {
-                throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get service account '{ns}/{sa}': serviceaccounts \"{sa}\" not found");
+                throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get credential: failed to get service account '{ns}/{sa}': serviceaccounts \"{sa}\" not found");
             }
 
             foreach (var pull in account.ImagePullSecrets ?? [])
             {
-                credentials = DockerCredentials(await ReadSecretAsync(ns, pull.Name, cancellationToken), pull.Name, registry);
+                credentials = DockerCredentials(await ReadSecretAsync(ns, pull.Name, "failed to get credential", cancellationToken), pull.Name, registry);
                 if (credentials is not null)
                 {
                     break;
@@ -264,7 +290,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         X509Certificate2? client = null;
         if (spec.CertSecretRef is { Name.Length: > 0 } certRef)
         {
-            var data = await ReadSecretAsync(ns, certRef.Name, cancellationToken);
+            var data = await ReadSecretAsync(ns, certRef.Name, $"failed to generate transport for '{spec.Url}'", cancellationToken);
             try
             {
                 if (data.TryGetValue("ca.crt", out var ca))
@@ -280,17 +306,17 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
             }
             catch (System.Security.Cryptography.CryptographicException)
             {
-                throw new OciException(OciErrorKind.InvalidInput, $"secret '{ns}/{certRef.Name}': ca.crt, tls.crt or tls.key is not valid PEM");
+                throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to generate transport for '{spec.Url}': secret '{ns}/{certRef.Name}': ca.crt, tls.crt or tls.key is not valid PEM");
             }
         }
 
         IWebProxy? proxy = null;
         if (spec.ProxySecretRef is { Name.Length: > 0 } proxyRef)
         {
-            var data = await ReadSecretAsync(ns, proxyRef.Name, cancellationToken);
+            var data = await ReadSecretAsync(ns, proxyRef.Name, "failed to get proxy address", cancellationToken);
             if (!data.TryGetValue("address", out var address) || !Uri.TryCreate(Encoding.UTF8.GetString(address), UriKind.Absolute, out var proxyUri))
             {
-                throw new OciException(OciErrorKind.InvalidInput, $"invalid proxy secret '{ns}/{proxyRef.Name}': key 'address' is missing or not a URL");
+                throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get proxy address: secret '{ns}/{proxyRef.Name}': key 'address' is missing or not a URL");
             }
 
             var webProxy = new WebProxy(proxyUri);
@@ -317,9 +343,9 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
     private static OciCredentials? DockerCredentials(IReadOnlyDictionary<string, byte[]> data, string secret, string registry) =>
         data.TryGetValue(".dockerconfigjson", out var json)
             ? OciCredentials.FromDockerConfig(json, registry)
-            : throw new OciException(OciErrorKind.InvalidInput, $"secret '{secret}' has no '.dockerconfigjson' key: create it with `fluxsharp create secret oci` (type kubernetes.io/dockerconfigjson)");
+            : throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get credential: secret '{secret}' has no '.dockerconfigjson' key: create it with `fluxsharp create secret oci` (type kubernetes.io/dockerconfigjson)");
 
-    private async Task<IReadOnlyDictionary<string, byte[]>> ReadSecretAsync(string ns, string name, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, byte[]>> ReadSecretAsync(string ns, string name, string what, CancellationToken cancellationToken)
     {
         try
         {
@@ -328,7 +354,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
-            throw new OciException(OciErrorKind.AuthenticationFailed, $"failed to get secret '{ns}/{name}': secrets \"{name}\" not found");
+            throw new OciException(OciErrorKind.AuthenticationFailed, $"{what}: failed to get secret '{ns}/{name}': secrets \"{name}\" not found");
         }
     }
 }

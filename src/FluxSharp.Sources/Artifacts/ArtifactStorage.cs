@@ -117,10 +117,10 @@ public sealed partial class ArtifactStorage
         }
     }
 
-    /// <summary>Stores a file as it is (an OCI layer with <c>operation: copy</c>), atomically, under the revision's file name.</summary>
-    public async Task<StoredArtifact> StoreFileAsync(string kind, string ns, string name, string file, string revision, CancellationToken ct = default)
+    /// <summary>Stores a file as it is (an OCI layer with <c>operation: copy</c>), atomically, under <paramref name="fileName"/> (else the revision's file name).</summary>
+    public async Task<StoredArtifact> StoreFileAsync(string kind, string ns, string name, string file, string revision, string? fileName = null, CancellationToken ct = default)
     {
-        var rel = ArtifactPath(kind, ns, name, FileNameForRevision(revision));
+        var rel = ArtifactPath(kind, ns, name, fileName ?? FileNameForRevision(revision));
         var full = System.IO.Path.Combine(Root, rel);
         var dir = System.IO.Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);

@@ -285,6 +285,26 @@ public sealed class OciRegistryTests : IClassFixture<RegistryFixture>, IDisposab
     }
 
     [Fact]
+    public async Task ARegistryThatNeverAnswersTimesOutWithAClearError()
+    {
+        // Connections are accepted (the listen backlog) but nothing is ever answered.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+            using var client = new OciRegistryClient(new OciClientOptions { Insecure = true, Timeout = TimeSpan.FromMilliseconds(500) });
+            var e = await Assert.ThrowsAsync<OciException>(() => client.HeadManifestAsync(OciReference.Parse($"oci://127.0.0.1:{port}/app:v1"), default));
+            Assert.Equal(OciErrorKind.Timeout, e.Kind);
+            Assert.Contains($"127.0.0.1:{port}/app:v1: the registry did not answer within 0.5s", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    [Fact]
     public void ReferencesParseAsDockerDoesAndRefuseCredentials()
     {
         Assert.Equal(new OciReference("ghcr.io", "org/app", "v1", null), OciReference.Parse("oci://ghcr.io/org/app:v1"));

@@ -318,6 +318,16 @@ public sealed class OciRegistryTests : IClassFixture<RegistryFixture>, IDisposab
     }
 
     [Fact]
+    public void BearerChallengesAreParsedWithQuotedAndBareValues()
+    {
+        var parsed = OciAuthenticator.ParseChallenge("realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\", scope=\"repository:library/nginx:pull,push\",error=insufficient_scope");
+        Assert.Equal("https://auth.docker.io/token", parsed["realm"]);
+        Assert.Equal("registry.docker.io", parsed["service"]);
+        Assert.Equal("repository:library/nginx:pull,push", parsed["scope"]);
+        Assert.Equal("insufficient_scope", parsed["error"]);
+    }
+
+    [Fact]
     public void DockerConfigCredentialsMatchTheRegistryHost()
     {
         var json = """{"auths":{"https://ghcr.io/v1/":{"username":"u","password":"p"},"other.io":{"auth":"dTI6cDI="}}}"""u8;

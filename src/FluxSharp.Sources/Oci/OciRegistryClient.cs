@@ -19,14 +19,14 @@ public sealed class OciRegistryClient : IDisposable
 {
     private readonly OciClientOptions _options;
     private readonly HttpClient _http;
-    private readonly Dictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
-    private readonly Lock _authLock = new();
+    private readonly OciAuthenticator _auth;
 
     public OciRegistryClient(OciClientOptions? options = null, HttpMessageHandler? handler = null)
     {
         _options = options ?? new OciClientOptions();
         _http = new HttpClient(handler ?? CreateHandler(_options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
+        _auth = new OciAuthenticator(_http, _options.Credentials);
     }
 
     public OciClientOptions Options => _options;
@@ -330,13 +330,7 @@ public sealed class OciRegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(OciReference repository, bool push, Func<HttpRequestMessage> make, CancellationToken ct, string? alsoPull = null)
     {
         var scope = $"repository:{repository.Repository}:{(push ? "pull,push" : "pull")}" + (alsoPull is null ? "" : $" repository:{alsoPull}:pull");
-        AuthenticationHeaderValue? authorization;
-        lock (_authLock)
-        {
-            _authorizations.TryGetValue(scope, out authorization);
-        }
-
-        var response = await SendOnceAsync(make, authorization, repository, ct);
+        var response = await SendOnceAsync(make, _auth.Cached(scope), repository, ct);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -344,12 +338,7 @@ public sealed class OciRegistryClient : IDisposable
 
         var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
         response.Dispose();
-        authorization = await AuthorizeAsync(repository, challenge, scope, ct);
-        lock (_authLock)
-        {
-            _authorizations[scope] = authorization;
-        }
-
+        var authorization = await _auth.AnswerAsync(repository, challenge, scope, ct);
         response = await SendOnceAsync(make, authorization, repository, ct);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -374,115 +363,6 @@ public sealed class OciRegistryClient : IDisposable
         }
     }
 
-    private async Task<AuthenticationHeaderValue> AuthorizeAsync(OciReference repository, AuthenticationHeaderValue? challenge, string scope, CancellationToken ct)
-    {
-        var credentials = _options.Credentials;
-        if (challenge is null || challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            return credentials is null
-                ? throw new OciException(OciErrorKind.AuthenticationFailed, $"{repository.RepositoryUrl}: authentication required: the registry asks for credentials and none were given (set spec.secretRef)")
-                : new AuthenticationHeaderValue("Basic", credentials.BasicValue());
-        }
-
-        if (!challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new OciException(OciErrorKind.AuthenticationFailed, $"{repository.RepositoryUrl}: unsupported authentication scheme '{challenge.Scheme}'");
-        }
-
-        if (credentials?.RegistryToken is { Length: > 0 } registryToken)
-        {
-            return new AuthenticationHeaderValue("Bearer", registryToken);
-        }
-
-        var parameters = ParseChallenge(challenge.Parameter ?? "");
-        if (!parameters.TryGetValue("realm", out var realm) || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri))
-        {
-            throw new OciException(OciErrorKind.AuthenticationFailed, $"{repository.RepositoryUrl}: the registry's bearer challenge has no valid realm");
-        }
-
-        var query = new List<string>();
-        if (parameters.TryGetValue("service", out var service))
-        {
-            query.Add("service=" + Uri.EscapeDataString(service));
-        }
-
-        query.AddRange(scope.Split(' ').Select(s => "scope=" + Uri.EscapeDataString(s)));
-        var tokenUrl = new UriBuilder(realmUri) { Query = string.Join('&', query) }.Uri;
-        using var request = new HttpRequestMessage(HttpMethod.Get, tokenUrl);
-        if (credentials is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials.BasicValue());
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw Unreachable(repository, e);
-        }
-
-        using (response)
-        {
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            {
-                throw new OciException(OciErrorKind.AuthenticationFailed, $"{repository.RepositoryUrl}: authentication failed: the token service refused the credentials ({(int)response.StatusCode})");
-            }
-
-            await EnsureSuccessAsync(response, repository, ct);
-            using var doc = JsonDocument.Parse(await ReadLimitedAsync(response, 1 << 20, repository, ct));
-            var token = doc.RootElement.TryGetProperty("token", out var t) ? t.GetString()
-                : doc.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null;
-            return string.IsNullOrEmpty(token)
-                ? throw new OciException(OciErrorKind.AuthenticationFailed, $"{repository.RepositoryUrl}: the token service answered without a token")
-                : new AuthenticationHeaderValue("Bearer", token);
-        }
-    }
-
-    /// <summary>Parses <c>realm="...",service="...",scope="..."</c>.</summary>
-    internal static Dictionary<string, string> ParseChallenge(string parameter)
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var i = 0;
-        while (i < parameter.Length)
-        {
-            while (i < parameter.Length && (parameter[i] == ',' || char.IsWhiteSpace(parameter[i])))
-            {
-                i++;
-            }
-
-            var eq = parameter.IndexOf('=', i);
-            if (eq < 0)
-            {
-                break;
-            }
-
-            var key = parameter[i..eq].Trim();
-            i = eq + 1;
-            string value;
-            if (i < parameter.Length && parameter[i] == '"')
-            {
-                var end = parameter.IndexOf('"', i + 1);
-                end = end < 0 ? parameter.Length : end;
-                value = parameter[(i + 1)..end];
-                i = end + 1;
-            }
-            else
-            {
-                var end = parameter.IndexOf(',', i);
-                end = end < 0 ? parameter.Length : end;
-                value = parameter[i..end].Trim();
-                i = end;
-            }
-
-            result[key] = value;
-        }
-
-        return result;
-    }
-
     private async Task<T> WithTimeoutAsync<T>(OciReference reference, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -497,7 +377,7 @@ public sealed class OciRegistryClient : IDisposable
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, OciReference reference, CancellationToken ct)
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, OciReference reference, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -531,7 +411,7 @@ public sealed class OciRegistryClient : IDisposable
         throw new OciException(kind, $"{reference}: {response.RequestMessage?.Method} failed with {(int)response.StatusCode} {response.ReasonPhrase}{(detail.Length > 0 ? " (" + detail + ")" : "")}");
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, long limit, OciReference reference, CancellationToken ct, bool truncate = false)
+    internal static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, long limit, OciReference reference, CancellationToken ct, bool truncate = false)
     {
         if (!truncate && response.Content.Headers.ContentLength > limit)
         {
@@ -604,7 +484,7 @@ public sealed class OciRegistryClient : IDisposable
 
     private static string Prefix(string digest) => digest[..(digest.IndexOf(':', StringComparison.Ordinal) + 1)];
 
-    private static OciException Unreachable(OciReference reference, HttpRequestException e)
+    internal static OciException Unreachable(OciReference reference, HttpRequestException e)
     {
         var tls = e.InnerException is AuthenticationException;
         return new OciException(tls ? OciErrorKind.AuthenticationFailed : OciErrorKind.Unreachable,

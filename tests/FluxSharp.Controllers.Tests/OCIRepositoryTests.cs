@@ -318,5 +318,24 @@ public sealed class OCIRepositoryTests : IClassFixture<OciControllerFixture>
         Assert.Contains("not a range", OciControllerFixture.Ready(stalled)!.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ANoChangeReconcileOfATokenRegistryReusesItsToken()
+    {
+        var ns = await _f.NewNamespaceAsync();
+        var server = _f.TokenRegistry;
+        var url = $"oci://{server.Host}/{ns}/private";
+        var digest = await _f.PushAsync(url + ":v1", ConfigMap("token"), new OciCredentials("flux", server.Password));
+        await _f.SecretAsync(ns, "creds", ".dockerconfigjson", server.DockerConfigJson());
+        var repo = OciControllerFixture.NewRepository(ns, "app", url, new OCIRepositoryRef { Tag = "v1" });
+        repo.Spec = repo.Spec with { SecretRef = new LocalObjectReference { Name = "creds" } };
+        await _f.CreateAsync(repo);
+        var first = (await _f.WaitReadyAsync(ns, "app", $"v1@{digest}")).Status!.Artifact!;
+
+        var issued = server.Tokens!.Issued;
+        var again = (await _f.ReconcileAsync(ns, "app")).Status!.Artifact!;
+        Assert.Equal(first.LastUpdateTime, again.LastUpdateTime);
+        Assert.Equal(issued, server.Tokens.Issued);
+    }
+
     private static string Sha(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -32,6 +32,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
     private readonly IKubernetes _kube;
     private readonly ArtifactStorage _storage;
     private readonly ArtifactFetchOptions _limits;
+    private readonly OciClientCache _clients = new();
 
     public OCIRepositoryReconciler(IKubernetes kube, ArtifactStorage storage, EventRecorder events, ILogger logger, TimeProvider? time = null, ArtifactFetchOptions? limits = null)
         : base(kube, FluxResources.OCIRepositories, FluxNames.SourceController, events, logger, time)
@@ -69,7 +70,7 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
         }
 
         var options = await StepAsync(run, ConditionReasons.AuthenticationFailed, m => m, () => ClientOptionsAsync(run, cancellationToken));
-        using var client = new OciRegistryClient(options);
+        var client = _clients.For(reference.Registry, options, WebProxyKey.Of(options.Proxy));
         var (artifact, created) = await FetchAsync(run, client, reference, cancellationToken);
         Report(run, artifact, created);
     }

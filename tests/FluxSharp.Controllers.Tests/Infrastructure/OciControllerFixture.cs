@@ -15,7 +15,7 @@ using k8s.Models;
 namespace FluxSharp.Controllers.Tests.Infrastructure;
 
 /// <summary>
-/// The source and kustomize controllers on a local control plane, with a plain and an htpasswd registry
+/// The source and kustomize controllers on a local control plane, with plain, htpasswd, TLS and token-auth registries
 /// (Debian's docker-registry) to push artifacts to, and helpers for OCIRepositories.
 /// </summary>
 public sealed class OciControllerFixture : ManagerFixture
@@ -30,6 +30,8 @@ public sealed class OciControllerFixture : ManagerFixture
 
     public RegistryServer TlsRegistry { get; private set; } = null!;
 
+    public RegistryServer TokenRegistry { get; private set; } = null!;
+
     public ResourceClient Repos => _repos ??= new ResourceClient(Client, FluxResources.OCIRepositories);
 
     protected override (string[] Names, IControllerModule[] Modules) Controllers() =>
@@ -40,9 +42,11 @@ public sealed class OciControllerFixture : ManagerFixture
         var plain = RegistryServer.StartAsync();
         var auth = RegistryServer.StartAsync(new RegistryServerOptions { User = "flux" });
         var tls = RegistryServer.StartAsync(new RegistryServerOptions { Tls = true });
+        var token = RegistryServer.StartAsync(new RegistryServerOptions { User = "flux", TokenAuth = true });
         Registry = await plain;
         AuthRegistry = await auth;
         TlsRegistry = await tls;
+        TokenRegistry = await token;
         await base.InitializeAsync();
     }
 
@@ -52,6 +56,7 @@ public sealed class OciControllerFixture : ManagerFixture
         await Registry.DisposeAsync();
         await AuthRegistry.DisposeAsync();
         await TlsRegistry.DisposeAsync();
+        await TokenRegistry.DisposeAsync();
         _content.Dispose();
     }
 

@@ -10,6 +10,8 @@ return args switch
     ["cli", ..] => await CliBench.RunAsync(args[1..]),
     ["notify", ..] => await NotifyBench.RunAsync(args[1..]),
     ["receiver", ..] => await ReceiverBench.RunAsync(args[1..]),
+    ["oci", ..] => await OciBench.RunAsync(args[1..]),
+    ["oci-scale", ..] => await OciBench.RunScaleAsync(args[1..]),
     ["localcluster", ..] => await RunLocalClusterAsync(args.Contains("--quick")),
     ["store", ..] => await RunStoreAsync(args.Contains("--quick")),
     _ => Usage(),
@@ -17,7 +19,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], localcluster [--quick], notify [samples], receiver [rounds], store [--quick]");
+    Console.Error.WriteLine("usage: FluxSharp.Bench <mode>   modes: cli [iterations], git, gitrepository, kustomization [sizes...], oci [iterations], oci-scale [count], localcluster [--quick], notify [samples], receiver [rounds], store [--quick]");
     return 2;
 }
 

@@ -46,4 +46,8 @@ public static class ConditionReasons
 
     // GitRepository includes, verification.
     public const string NewRevision = "NewRevision";
+
+    // OCIRepository.
+    public const string OciPullFailed = "OCIArtifactPullFailed";
+    public const string OciLayerOperationFailed = "OCIArtifactLayerOperationFailed";
 }

@@ -14,6 +14,7 @@ public static class FluxApi
     public static IReadOnlyList<Type> Kinds { get; } =
     [
         typeof(GitRepository),
+        typeof(OCIRepository),
         typeof(Kustomization),
         typeof(Provider),
         typeof(Alert),

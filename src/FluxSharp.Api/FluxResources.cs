@@ -14,6 +14,8 @@ public static class FluxResources
 {
     public static ApiResource GitRepositories { get; } = Of(typeof(GitRepository));
 
+    public static ApiResource OCIRepositories { get; } = Of(typeof(OCIRepository));
+
     public static ApiResource Kustomizations { get; } = Of(typeof(Kustomization));
 
     public static ApiResource Alerts { get; } = Of(typeof(Alert));

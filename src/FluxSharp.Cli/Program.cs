@@ -21,6 +21,10 @@ root.Subcommands.Add(GlobalOptions.With(LogsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(StatsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(CheckCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(TriggerCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Push()));
+root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Pull()));
+root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Tag()));
+root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.List()));
 root.Subcommands.Add(CompletionCommand.Create(root));
 root.Subcommands.Add(DocsCommand.Create(root));
 try

@@ -114,7 +114,6 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     [Theory]
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "get helmreleases -A")]
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "get hr podinfo")]
-    [InlineData("OCIRepository (source.toolkit.fluxcd.io)", "get sources oci")]
     [InlineData("HelmRepository (source.toolkit.fluxcd.io)", "get source helm")]
     [InlineData("HelmChart (source.toolkit.fluxcd.io)", "get sources chart")]
     [InlineData("Bucket (source.toolkit.fluxcd.io)", "get sources bucket --watch")]
@@ -123,7 +122,7 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "get images all")]
     [InlineData("ImagePolicy (image.toolkit.fluxcd.io)", "get image policy")]
     [InlineData("ImageUpdateAutomation (image.toolkit.fluxcd.io)", "get images update")]
-    [InlineData("OCIRepository (source.toolkit.fluxcd.io)", "reconcile source oci podinfo")]
+    [InlineData("Bucket (source.toolkit.fluxcd.io)", "reconcile source bucket podinfo")]
     [InlineData("HelmRelease (helm.toolkit.fluxcd.io)", "reconcile hr podinfo --with-source")]
     [InlineData("ImageRepository (image.toolkit.fluxcd.io)", "reconcile image repository podinfo")]
     [InlineData("HelmRepository (source.toolkit.fluxcd.io)", "suspend source helm podinfo")]
@@ -134,7 +133,7 @@ public sealed class GetAndOutputConventionsTests(FluxDevFixture dev) : IClassFix
     {
         var result = await dev.RunAsync(args.Split(' '));
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver", result.Stderr.Trim());
+        Assert.Equal($"✗ {kind} is not supported by FluxSharp yet; supported kinds: GitRepository, OCIRepository, Kustomization, Receiver", result.Stderr.Trim());
     }
 
     [Fact]

@@ -120,10 +120,11 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
         var result = await dev.RunAsync("stats");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.Equal("RECONCILERS  \tRUNNING\tFAILING\tSUSPENDED\tSTORAGE", lines[0].TrimEnd());
         Assert.Matches("^GitRepository\t1      \t0      \t0        \t\\d+(\\.\\d)? (B|KiB|MiB)", lines[1]);
-        Assert.Equal("Kustomization\t1      \t0      \t0        \t-", lines[2].TrimEnd());
+        Assert.Equal("OCIRepository\t0      \t0      \t0        \t-", lines[2].TrimEnd());
+        Assert.Equal("Kustomization\t1      \t0      \t0        \t-", lines[3].TrimEnd());
 
         var empty = await dev.RunAsync("stats", "-n", "kube-system");
         Assert.Contains("GitRepository\t0      \t0      \t0        \t-", empty.Stdout, StringComparison.Ordinal);
@@ -140,7 +141,7 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
         Assert.True(check.ExitCode == 0, check.Stderr);
         Assert.Matches(
             "^► checking prerequisites\n✔ Kubernetes \\S+ >=1\\.32\\.0-0\n► checking controllers\n✔ fluxsharp-manager: pod ready\n► fluxsharp:v\\S+\n► checking crds\n"
-            + "✔ gitrepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ kustomizations\\.kustomize\\.toolkit\\.fluxcd\\.io/v1\n✔ all checks passed\n$",
+            + "✔ gitrepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ ocirepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ kustomizations\\.kustomize\\.toolkit\\.fluxcd\\.io/v1\n✔ all checks passed\n$",
             check.Stderr);
 
         var elsewhere = await dev.RunAsync("check", "-n", "default");
@@ -151,7 +152,7 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
 
     [Theory]
     [InlineData("1", "✗ 'Foo' is not a recognized Flux kind", "events", "--for", "Foo/bar")]
-    [InlineData("1", "✗ HelmRelease (helm.toolkit.fluxcd.io) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver", "events", "--for", "HelmRelease/podinfo")]
+    [InlineData("1", "✗ HelmRelease (helm.toolkit.fluxcd.io) is not supported by FluxSharp yet; supported kinds: GitRepository, OCIRepository, Kustomization, Receiver", "events", "--for", "HelmRelease/podinfo")]
     [InlineData("1", "✗ --for selector must be of format <kind>[/<name>]", "events", "--for", "Kustomization/a/b")]
     [InlineData("2", "error: --level: unsupported log level \"loud\", must be one of: debug, info, error", "logs", "--level", "loud")]
     [InlineData("2", "error: --since: invalid duration \"5 minutes\"", "logs", "--since", "5 minutes")]

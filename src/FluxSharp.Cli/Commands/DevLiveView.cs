@@ -13,14 +13,14 @@ namespace FluxSharp.Cli.Commands;
 
 /// <summary>
 /// `fluxsharp dev`'s console after start-up, until Ctrl-C: one line per Kubernetes Event the controllers record
-/// about a Flux object ("✔ Kustomization/flux-system/flux-system: ..."), and the live view of GitRepositories and
+/// about a Flux object ("✔ Kustomization/flux-system/flux-system: ..."), and the live view of GitRepositories, OCIRepositories and
 /// Kustomizations (revision, readiness, message). On a terminal the view is a table redrawn in place under the event
 /// lines; redirected (tests, CI) it is one line per change of a row. Logs are not shown here: they go to the log
 /// file and the manager Pod's log. Driven by informers (list + watch), so nothing polls.
 /// </summary>
 internal static class DevLiveView
 {
-    private static readonly FluxKind[] Kinds = [FluxKind.GitRepository, FluxKind.Kustomization];
+    private static readonly FluxKind[] Kinds = [FluxKind.GitRepository, FluxKind.OCIRepository, FluxKind.Kustomization];
     private static readonly ApiResource EventResource = new(string.Empty, "v1", "events", "Event");
     private static readonly string[] Header = ["KIND", "NAMESPACE", "NAME", "REVISION", "READY", "MESSAGE"];
 

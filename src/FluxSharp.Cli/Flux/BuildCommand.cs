@@ -48,7 +48,7 @@ internal static class BuildCommand
 
             return 0;
         });
-        return new Command("build", "Build a flux resource") { ks };
+        return new Command("build", "Build a flux resource") { ks, ArtifactCommand.BuildArtifact() };
     }
 
     /// <summary>flux's ObjectsToYAML: each object with its keys sorted (Go marshals maps so), followed by ---.</summary>

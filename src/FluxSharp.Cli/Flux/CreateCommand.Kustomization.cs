@@ -58,10 +58,10 @@ internal static partial class CreateCommand
                     RetryInterval = parse.GetValue(retryInterval) is { Length: > 0 } retry && DurationFlag("--retry-interval", retry) is not "0s" and var every ? every : null,
                 },
             };
-            if (!parse.GetValue(Export) && sourceRef.Kind != FluxKind.GitRepository.Kind)
+            if (!parse.GetValue(Export) && sourceRef.Kind is not ("GitRepository" or "OCIRepository"))
             {
                 // Nothing half-made: a Kustomization whose source kind FluxSharp cannot serve would never get Ready.
-                throw (sourceRef.Kind == "OCIRepository" ? PendingKind.OCIRepository : PendingKind.Bucket).NotSupported();
+                throw PendingKind.Bucket.NotSupported();
             }
 
             return CreateOrExportAsync(parse, FluxKind.Kustomization, ToJson(kustomization), ct);

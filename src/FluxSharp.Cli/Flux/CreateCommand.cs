@@ -28,7 +28,7 @@ internal static partial class CreateCommand
         {
             fetchTimeout,
             SourceGit(fetchTimeout),
-            PendingKind.OCIRepository.Command("oci", "Create or update an OCIRepository"),
+            SourceOci(fetchTimeout),
             PendingKind.HelmRepository.Command("helm", "Create or update a HelmRepository source"),
             PendingKind.HelmChart.Command("chart", "Create or update a HelmChart source"),
             PendingKind.Bucket.Command("bucket", "Create or update a Bucket source"),
@@ -61,7 +61,7 @@ internal static partial class CreateCommand
         }
 
         // flux calls the GitRepository "GitRepository source" in these messages, the Kustomization just "Kustomization".
-        var what = kind == FluxKind.GitRepository ? "GitRepository source" : kind.Kind;
+        var what = kind == FluxKind.GitRepository ? "GitRepository source" : kind == FluxKind.OCIRepository ? "OCIRepository source" : kind.Kind;
         var name = FluxKind.NameOf(obj);
         return await ReconcileCommand.Run(parse, async (kube, ns, token) =>
         {
@@ -77,7 +77,7 @@ internal static partial class CreateCommand
                 Log.Success($"{what} {name} is ready");
                 Log.Success($"generated webhook URL {(string?)ready["status"]?["webhookPath"]}");
             }
-            else if (kind == FluxKind.GitRepository)
+            else if (kind == FluxKind.GitRepository || kind == FluxKind.OCIRepository)
             {
                 Log.Success($"{what} reconciliation completed");
                 if (revision.Length == 0)

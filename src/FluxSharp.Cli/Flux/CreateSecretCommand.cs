@@ -94,7 +94,7 @@ internal static class CreateSecretCommand
                 Log.Action($"git secret '{secretName}' created in '{ns}' namespace");
             }, ct);
         });
-        return new Command("secret", "Create or update Kubernetes secrets") { git, Receiver() };
+        return new Command("secret", "Create or update Kubernetes secrets") { git, Receiver(), Oci() };
     }
 
     /// <summary>
@@ -156,6 +156,52 @@ internal static class CreateSecretCommand
             }, ct);
         });
         return command;
+    }
+
+    /// <summary>`create secret oci NAME --url --username --password`: a kubernetes.io/dockerconfigjson Secret for an OCIRepository's secretRef.</summary>
+    private static Command Oci()
+    {
+        var name = CreateCommand.NameArgument("Secret");
+        var url = new Option<string?>("--url") { Description = "oci repository address e.g ghcr.io/stefanprodan/charts" };
+        var username = new Option<string?>("--username", "-u") { Description = "basic authentication username" };
+        var password = new Option<string?>("--password", "-p") { Description = "basic authentication password" };
+        var oci = new Command("oci", "Create or update a Kubernetes image pull secret") { name, url, username, password };
+        oci.SetAction((parse, ct) =>
+        {
+            var secretName = CreateCommand.ValidName(parse.GetValue(name));
+            var address = parse.GetValue(url);
+            if (string.IsNullOrEmpty(address))
+            {
+                throw new CliException("--url is required");
+            }
+
+            var (user, pass) = (parse.GetValue(username), parse.GetValue(password));
+            if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(pass))
+            {
+                throw new CliException("--username and --password are required");
+            }
+
+            // The registry host: what a dockerconfigjson's auths are keyed by.
+            var host = address.StartsWith("oci://", StringComparison.Ordinal) ? address[6..] : address;
+            host = host.Split('/')[0];
+            var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{pass}"));
+            var config = new JsonObject { ["auths"] = new JsonObject { [host] = new JsonObject { ["username"] = user, ["password"] = pass, ["auth"] = auth } } };
+            var metadata = CreateCommand.ToJson(CreateCommand.Metadata(parse, secretName));
+            var secret = new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Secret",
+                ["metadata"] = metadata,
+                ["type"] = "kubernetes.io/dockerconfigjson",
+                ["stringData"] = new JsonObject { [".dockerconfigjson"] = config.ToJsonString() },
+            };
+            return ReconcileCommand.Run(parse, async (kube, ns, token) =>
+            {
+                await UpsertAsync(kube, ns, secretName, KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), token);
+                Log.Action($"oci secret '{secretName}' created in '{ns}' namespace");
+            }, ct);
+        });
+        return oci;
     }
 
     /// <summary>As flux: create, or replace an existing Secret's stringData and add the labels.</summary>

@@ -14,7 +14,7 @@ internal static class DeleteCommand
 
     public static Command Create()
     {
-        var source = PendingKind.With(new Command("source", "Delete sources") { Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source") }, PendingKind.Sources("Delete"));
+        var source = PendingKind.With(new Command("source", "Delete sources") { Leaf(FluxKind.GitRepository, "git", "Delete a GitRepository source"), Leaf(FluxKind.OCIRepository, "oci", "Delete an OCIRepository source") }, PendingKind.Sources("Delete"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Delete a Kustomization resource");
         ks.Aliases.Add("ks");
         var receiver = Leaf(FluxKind.Receiver, "receiver", "Delete a Receiver resource");

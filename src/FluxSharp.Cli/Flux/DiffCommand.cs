@@ -35,7 +35,7 @@ internal static class DiffCommand
                 return 2;
             }
         });
-        return new Command("diff", "Diff a flux resource") { ks };
+        return new Command("diff", "Diff a flux resource") { ks, ArtifactCommand.DiffArtifact() };
     }
 
     private static async Task<int> RunAsync(ParseResult parse, string name, LocalBuild local, CancellationToken cancellationToken)

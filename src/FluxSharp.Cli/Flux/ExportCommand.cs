@@ -11,7 +11,7 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var source = PendingKind.With(new Command("source", "Export sources") { Leaf(FluxKind.GitRepository, "git", "Export GitRepository sources in YAML format") }, PendingKind.Sources("Export"));
+        var source = PendingKind.With(new Command("source", "Export sources") { Leaf(FluxKind.GitRepository, "git", "Export GitRepository sources in YAML format"), Leaf(FluxKind.OCIRepository, "oci", "Export OCIRepository sources in YAML format") }, PendingKind.Sources("Export"));
         var ks = Leaf(FluxKind.Kustomization, "kustomization", "Export Kustomization resources in YAML format");
         ks.Aliases.Add("ks");
         var receiver = Leaf(FluxKind.Receiver, "receiver", "Export Receiver resources in YAML format");

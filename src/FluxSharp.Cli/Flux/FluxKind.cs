@@ -15,6 +15,13 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
         "fetched revision",
         o => (string?)o["status"]?["artifact"]?["revision"] ?? string.Empty);
 
+    public static readonly FluxKind OCIRepository = new(
+        "OCIRepository",
+        FluxResources.OCIRepositories,
+        "source oci",
+        "fetched revision",
+        o => (string?)o["status"]?["artifact"]?["revision"] ?? string.Empty);
+
     public static readonly FluxKind Kustomization = new(
         "Kustomization",
         FluxResources.Kustomizations,

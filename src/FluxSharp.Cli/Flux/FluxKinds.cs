@@ -8,12 +8,12 @@ internal static class FluxKinds
     /// <summary>Every kind flux's events/logs know, served or not.</summary>
     public static readonly IReadOnlyList<PendingKind> Pending =
     [
-        PendingKind.OCIRepository, PendingKind.HelmRepository, PendingKind.HelmChart, PendingKind.Bucket, PendingKind.HelmRelease,
+        PendingKind.HelmRepository, PendingKind.HelmChart, PendingKind.Bucket, PendingKind.HelmRelease,
         PendingKind.Alert, PendingKind.Provider,
         PendingKind.ImageRepository, PendingKind.ImagePolicy, PendingKind.ImageUpdateAutomation,
     ];
 
-    public static readonly IReadOnlyList<FluxKind> Served = [FluxKind.GitRepository, FluxKind.Kustomization, FluxKind.Receiver];
+    public static readonly IReadOnlyList<FluxKind> Served = [FluxKind.GitRepository, FluxKind.OCIRepository, FluxKind.Kustomization, FluxKind.Receiver];
 
     /// <summary>Whether an event's involvedObject.kind is a Flux kind (flux's events ignore every other kind).</summary>
     public static bool IsFluxKind(string? kind) =>

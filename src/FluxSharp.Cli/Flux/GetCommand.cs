@@ -22,7 +22,7 @@ internal static partial class GetCommand
     private static readonly Option<string?> Output = Recursive(OutputFormat.Option("yaml", "json"));
 
     /// <summary>The kinds `get sources all` lists, in flux's order; flux's other source kinds are not served, so skipped.</summary>
-    private static readonly FluxKind[] Sources = [FluxKind.GitRepository];
+    private static readonly FluxKind[] Sources = [FluxKind.GitRepository, FluxKind.OCIRepository];
 
     /// <summary>`get all`: the sources, then the other kinds in flux's order.</summary>
     private static readonly FluxKind[] All = [.. Sources, FluxKind.Kustomization, FluxKind.Receiver];
@@ -33,7 +33,7 @@ internal static partial class GetCommand
         {
             Leaf("git", "Get GitRepository source statuses", FluxKind.GitRepository),
             Many("all", "Get all source statuses", Sources),
-            PendingKind.OCIRepository.Command("oci", "Get OCIRepository status"),
+            Leaf("oci", "Get OCIRepository status", FluxKind.OCIRepository),
             PendingKind.HelmRepository.Command("helm", "Get HelmRepository source statuses"),
             PendingKind.HelmChart.Command("chart", "Get HelmChart statuses"),
             PendingKind.Bucket.Command("bucket", "Get Bucket source statuses"),

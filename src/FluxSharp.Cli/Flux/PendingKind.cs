@@ -8,7 +8,6 @@ namespace FluxSharp.Cli.Flux;
 /// </summary>
 internal sealed record PendingKind(string Kind, string Group)
 {
-    public static readonly PendingKind OCIRepository = new("OCIRepository", "source.toolkit.fluxcd.io");
     public static readonly PendingKind HelmRepository = new("HelmRepository", "source.toolkit.fluxcd.io");
     public static readonly PendingKind HelmChart = new("HelmChart", "source.toolkit.fluxcd.io");
     public static readonly PendingKind Bucket = new("Bucket", "source.toolkit.fluxcd.io");
@@ -20,7 +19,7 @@ internal sealed record PendingKind(string Kind, string Group)
     public static readonly PendingKind ImageUpdateAutomation = new("ImageUpdateAutomation", "image.toolkit.fluxcd.io");
 
     public CliException NotSupported() =>
-        new($"{Kind} ({Group}) is not supported by FluxSharp yet; supported kinds: GitRepository, Kustomization, Receiver");
+        new($"{Kind} ({Group}) is not supported by FluxSharp yet; supported kinds: {string.Join(", ", FluxKinds.Served.Select(k => k.Kind))}");
 
     /// <summary>A command for this kind that accepts any arguments and flags and fails with <see cref="NotSupported"/> (exit 1).</summary>
     public Command Command(string name, string description, params string[] aliases)
@@ -38,10 +37,9 @@ internal sealed record PendingKind(string Kind, string Group)
         int Fail(ParseResult parse) => throw NotSupported();
     }
 
-    /// <summary>The commands of a verb (reconcile, suspend, resume) for sources not served yet: `VERB source oci|helm|chart|bucket`.</summary>
+    /// <summary>The commands of a verb (reconcile, suspend, resume) for sources not served yet: `VERB source helm|chart|bucket`.</summary>
     public static IEnumerable<Command> Sources(string verb) =>
     [
-        OCIRepository.Command("oci", $"{verb} an OCIRepository"),
         HelmRepository.Command("helm", $"{verb} a HelmRepository"),
         HelmChart.Command("chart", $"{verb} a HelmChart"),
         Bucket.Command("bucket", $"{verb} a Bucket"),

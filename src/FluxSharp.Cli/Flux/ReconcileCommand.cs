@@ -12,7 +12,10 @@ internal static class ReconcileCommand
         var gitName = new Argument<string>("name") { Description = "the GitRepository's name" };
         var git = new Command("git", "Reconcile a GitRepository source") { gitName };
         git.SetAction((parse, ct) => Run(parse, (kube, ns, token) => ReconcileAsync(kube, FluxKind.GitRepository, ns, parse.GetValue(gitName)!, token), ct));
-        var source = PendingKind.With(new Command("source", "Reconcile sources") { git }, PendingKind.Sources("Reconcile"));
+        var ociName = new Argument<string>("name") { Description = "the OCIRepository's name" };
+        var oci = new Command("oci", "Reconcile an OCIRepository source") { ociName };
+        oci.SetAction((parse, ct) => Run(parse, (kube, ns, token) => ReconcileAsync(kube, FluxKind.OCIRepository, ns, parse.GetValue(ociName)!, token), ct));
+        var source = PendingKind.With(new Command("source", "Reconcile sources") { git, oci }, PendingKind.Sources("Reconcile"));
 
 
         var ksName = new Argument<string>("name") { Description = "the Kustomization's name" };
@@ -33,12 +36,10 @@ internal static class ReconcileCommand
             {
                 var sourceRef = obj["spec"]?["sourceRef"];
                 var kind = (string?)sourceRef?["kind"];
-                if (kind != "GitRepository")
-                {
-                    throw new CliException($"source kind {kind} is not supported by fluxsharp reconcile --with-source (only GitRepository)");
-                }
-
-                await ReconcileAsync(kube, FluxKind.GitRepository, (string?)sourceRef?["namespace"] ?? ns, (string?)sourceRef?["name"] ?? string.Empty, token);
+                var sourceKind = kind == FluxKind.OCIRepository.Kind ? FluxKind.OCIRepository
+                    : kind == FluxKind.GitRepository.Kind ? FluxKind.GitRepository
+                    : throw new CliException($"source kind {kind} is not supported by fluxsharp reconcile --with-source (only GitRepository and OCIRepository)");
+                await ReconcileAsync(kube, sourceKind, (string?)sourceRef?["namespace"] ?? ns, (string?)sourceRef?["name"] ?? string.Empty, token);
             }
 
             await ReconcileAsync(kube, FluxKind.Kustomization, ns, name, token);

@@ -11,7 +11,7 @@ internal static class SuspendResumeCommand
     {
         var verb = resume ? "resume" : "suspend";
         var title = resume ? "Resume" : "Suspend";
-        var source = PendingKind.With(new Command("source", $"{title} sources") { Leaf(resume, FluxKind.GitRepository, "git") }, PendingKind.Sources(title));
+        var source = PendingKind.With(new Command("source", $"{title} sources") { Leaf(resume, FluxKind.GitRepository, "git"), Leaf(resume, FluxKind.OCIRepository, "oci") }, PendingKind.Sources(title));
         var ks = Leaf(resume, FluxKind.Kustomization, "kustomization");
         ks.Aliases.Add("ks");
         var receiver = Leaf(resume, FluxKind.Receiver, "receiver");

@@ -28,26 +28,30 @@ public sealed class KustomizeControllerModule(KustomizationOptions? options = nu
             logger);
 
         // A new artifact revision on a source reconciles the Kustomizations that use it right away.
-        var sources = new Informer(new ResourceClient(context.Kube, FluxResources.GitRepositories), context.WatchNamespace, logger) { Time = context.Time };
-        sources.Changed += change =>
+        var sources = new[] { FluxResources.GitRepositories, FluxResources.OCIRepositories }.Select(resource =>
         {
-            var before = (string?)change.Old?["status"]?["artifact"]?["revision"];
-            var after = (string?)change.New?["status"]?["artifact"]?["revision"];
-            if (after is null || before == after)
+            var informer = new Informer(new ResourceClient(context.Kube, resource), context.WatchNamespace, logger) { Time = context.Time };
+            informer.Changed += change =>
             {
-                return;
-            }
-
-            foreach (var ks in controller.Informer.List())
-            {
-                var sourceRef = ks["spec"]?["sourceRef"];
-                var ns = (string?)sourceRef?["namespace"] ?? (string?)ks["metadata"]?["namespace"];
-                if ((string?)sourceRef?["kind"] == "GitRepository" && (string?)sourceRef?["name"] == change.Key.Name && ns == change.Key.Namespace)
+                var before = (string?)change.Old?["status"]?["artifact"]?["revision"];
+                var after = (string?)change.New?["status"]?["artifact"]?["revision"];
+                if (after is null || before == after)
                 {
-                    controller.Enqueue(new ObjectKey((string?)ks["metadata"]?["namespace"], (string?)ks["metadata"]?["name"] ?? string.Empty));
+                    return;
                 }
-            }
-        };
-        await Task.WhenAll(controller.RunAsync(cancellationToken), sources.RunAsync(cancellationToken));
+
+                foreach (var ks in controller.Informer.List())
+                {
+                    var sourceRef = ks["spec"]?["sourceRef"];
+                    var ns = (string?)sourceRef?["namespace"] ?? (string?)ks["metadata"]?["namespace"];
+                    if ((string?)sourceRef?["kind"] == resource.Kind && (string?)sourceRef?["name"] == change.Key.Name && ns == change.Key.Namespace)
+                    {
+                        controller.Enqueue(new ObjectKey((string?)ks["metadata"]?["namespace"], (string?)ks["metadata"]?["name"] ?? string.Empty));
+                    }
+                }
+            };
+            return informer;
+        }).ToList();
+        await Task.WhenAll(sources.Select(s => s.RunAsync(cancellationToken)).Prepend(controller.RunAsync(cancellationToken)));
     }
 }

@@ -21,7 +21,7 @@ public sealed class SourceResolver(IKubernetes kube)
     private static readonly Dictionary<string, ApiResource> Sources = new(StringComparer.Ordinal)
     {
         [FluxResources.GitRepositories.Kind] = FluxResources.GitRepositories,
-        ["OCIRepository"] = new("source.toolkit.fluxcd.io", "v1", "ocirepositories", "OCIRepository"),
+        [FluxResources.OCIRepositories.Kind] = FluxResources.OCIRepositories,
         ["Bucket"] = new("source.toolkit.fluxcd.io", "v1", "buckets", "Bucket"),
         ["ExternalArtifact"] = new("source.toolkit.fluxcd.io", "v1", "externalartifacts", "ExternalArtifact"),
     };

@@ -7,7 +7,7 @@ using FluxSharp.Sources.Git;
 
 namespace FluxSharp.Controllers.Source;
 
-/// <summary>The "source" controller: GitRepository (OCIRepository, HelmRepository and Bucket come with their issues).</summary>
+/// <summary>The "source" controller: GitRepository and OCIRepository (HelmRepository and Bucket come with their issues).</summary>
 public sealed class SourceControllerModule : IControllerModule
 {
     public string Name => "source";
@@ -25,6 +25,14 @@ public sealed class SourceControllerModule : IControllerModule
             reconciler,
             context.ControllerOptions(),
             logger);
-        await controller.RunAsync(cancellationToken);
+        var ociLogger = context.Logs.CreateLogger("FluxSharp.Controllers.OCIRepository");
+        var ociEvents = new EventRecorder(context.Kube, FluxNames.SourceController, ociLogger) { Time = context.Time };
+        using var oci = new Controller<OCIRepository>(
+            context.Kube,
+            FluxResources.OCIRepositories,
+            new OCIRepositoryReconciler(context.Kube, storage, ociEvents, ociLogger, context.Time),
+            context.ControllerOptions(),
+            ociLogger);
+        await Task.WhenAll(controller.RunAsync(cancellationToken), oci.RunAsync(cancellationToken));
     }
 }

@@ -117,6 +117,46 @@ public sealed partial class ArtifactStorage
         }
     }
 
+    /// <summary>Stores a file as it is (an OCI layer with <c>operation: copy</c>), atomically, under <paramref name="fileName"/> (else the revision's file name).</summary>
+    public async Task<StoredArtifact> StoreFileAsync(string kind, string ns, string name, string file, string revision, string? fileName = null, CancellationToken ct = default)
+    {
+        var rel = ArtifactPath(kind, ns, name, fileName ?? FileNameForRevision(revision));
+        var full = System.IO.Path.Combine(Root, rel);
+        var dir = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        var tmp = System.IO.Path.Combine(dir, TempPrefix + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string digest;
+            long size;
+            await using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous))
+            await using (var output = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await input.ReadAsync(buffer, ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    await output.WriteAsync(buffer.AsMemory(0, n), ct);
+                }
+
+                size = output.Length;
+                digest = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            File.Move(tmp, full, overwrite: true);
+            return new StoredArtifact(rel, UrlFor(rel), revision, digest, size, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
+    }
+
     /// <summary>
     /// Removes older artifacts of an object: keeps <paramref name="currentPath"/> (relative path of the artifact
     /// in status) plus the <paramref name="keep"/> most recent others. Returns the removed relative paths.

@@ -18,7 +18,15 @@ internal static class DeterministicTar
         var files = new List<(string Rel, string Full)>();
         Collect(sourceDir, string.Empty, ignore, files);
         files.Sort((a, b) => string.CompareOrdinal(a.Rel, b.Rel));
+        return await WriteEntriesAsync(files, output, ct);
+    }
 
+    /// <summary>A tar.gz holding one file at its root (<c>flux push artifact --path=file.yaml</c>).</summary>
+    public static Task<(int Files, long Bytes)> WriteFileAsync(string file, Stream output, CancellationToken ct) =>
+        WriteEntriesAsync([(Path.GetFileName(file), file)], output, ct);
+
+    private static async Task<(int Files, long Bytes)> WriteEntriesAsync(List<(string Rel, string Full)> files, Stream output, CancellationToken ct)
+    {
         long bytes = 0;
         await using var gz = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
         var buffer = new byte[81920];

@@ -57,6 +57,10 @@ public sealed class SourceIgnore
     public static SourceIgnore FromText(string? patterns) =>
         FromUserPatterns(patterns is null ? [] : Parse(patterns, []));
 
+    /// <summary>Exactly these patterns, with no VCS or default exclusions (<c>flux push artifact --ignore-paths</c>).</summary>
+    public static SourceIgnore FromPatterns(IEnumerable<string> patterns) =>
+        new(Parse(string.Join('\n', patterns ?? []), []));
+
     private static SourceIgnore FromUserPatterns(List<IgnorePattern> user)
     {
         var all = VcsPatterns.Select(p => IgnorePattern.Parse(p, [])!).ToList();

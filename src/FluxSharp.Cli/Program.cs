@@ -22,6 +22,7 @@ root.Subcommands.Add(GlobalOptions.With(StatsCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(CheckCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(InstallCommand.Create()));
 root.Subcommands.Add(GlobalOptions.With(UninstallCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(BootstrapCommand.Create()));
 root.Subcommands.Add(CompletionCommand.Create(root));
 root.Subcommands.Add(DocsCommand.Create(root));
 try

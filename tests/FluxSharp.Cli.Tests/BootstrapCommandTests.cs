@@ -4,8 +4,39 @@ using FluxSharp.Testing.Git;
 namespace FluxSharp.Cli.Tests;
 
 /// <summary>`fluxsharp bootstrap git` against `fluxsharp dev` and the real smart-HTTP git server (basic auth, push allowed).</summary>
-public sealed class BootstrapCommandTests(FluxDevFixture dev, GitHttpServerFixture git) : IClassFixture<FluxDevFixture>, IClassFixture<GitHttpServerFixture>
+public sealed class BootstrapCommandTests(FluxDevFixture dev, GitHttpServerFixture git, SshGitServerFixture ssh)
+    : IClassFixture<FluxDevFixture>, IClassFixture<GitHttpServerFixture>, IClassFixture<SshGitServerFixture>
 {
+    [Fact]
+    public async Task BootstrapOverSshWithAGivenKeyScansTheHostKeyAndNeverPrintsTheKey()
+    {
+        var repo = await ssh.CreateRepositoryAsync("bootstrap-ssh", "main");
+        var keyFile = Path.Combine(Path.GetTempPath(), $"fluxsharp-bootstrap-key-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(keyFile, ssh.Server.IdentityPem);
+        if (!OperatingSystem.IsWindows())
+        {
+            // ssh-keygen refuses a private key others can read, as ssh does.
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            var result = await dev.RunAsync(
+                "bootstrap", "git", "--url", ssh.Server.UrlFor(repo.BarePath), "--branch=main", "--path=clusters/ssh",
+                "--private-key-file", keyFile, "--namespace=ssh-system", "--silent", "--timeout=90s");
+            Assert.True(result.ExitCode == 0, result.Stderr + dev.DevOutput);
+            Assert.Contains("✔ configured deploy key \"flux-system\"", result.Stderr);
+            Assert.Contains("✔ Kustomization reconciled successfully", result.Stderr);
+            Assert.DoesNotContain("PRIVATE KEY", result.Stdout + result.Stderr);
+            var sync = await GitOutputAsync(repo.BarePath, "show", "main:clusters/ssh/flux-system/gotk-sync.yaml");
+            Assert.Contains($"  url: {ssh.Server.UrlFor(repo.BarePath)}\n", sync);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
     [Fact]
     public async Task BootstrapPushesTheManifestsAndSyncsThenARerunMakesNoCommit()
     {

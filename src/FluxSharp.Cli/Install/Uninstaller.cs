@@ -55,12 +55,16 @@ internal sealed class Uninstaller(KubeClient client, string ns, bool dryRun)
                 var name = (string)item["metadata"]!["name"]!;
                 var itemNs = (string?)item["metadata"]!["namespace"];
                 var display = $"{resource.Kind}/{itemNs}/{name}";
-                if (!dryRun && item["metadata"]?["finalizers"] is JsonArray { Count: > 0 })
+                if (item["metadata"]?["finalizers"] is JsonArray { Count: > 0 })
                 {
-                    await Guard(display, () => client.MergePatchAsync(resource, itemNs, name, new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } }, status: false, ComponentManifests.FieldManager, cancellationToken));
+                    if (!dryRun)
+                    {
+                        await Guard(display, () => client.MergePatchAsync(resource, itemNs, name, new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } }, status: false, ComponentManifests.FieldManager, cancellationToken));
+                    }
+
+                    Log.Success($"{display} finalizers {_verb}");
                 }
 
-                Log.Success($"{display} finalizers {_verb}");
                 if (await DeleteAsync(resource, itemNs, name, cancellationToken))
                 {
                     Log.Success($"{display} {_verb}");

@@ -25,6 +25,9 @@ root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Push()));
 root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Pull()));
 root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.Tag()));
 root.Subcommands.Add(GlobalOptions.With(ArtifactCommand.List()));
+root.Subcommands.Add(GlobalOptions.With(InstallCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(UninstallCommand.Create()));
+root.Subcommands.Add(GlobalOptions.With(BootstrapCommand.Create()));
 root.Subcommands.Add(CompletionCommand.Create(root));
 root.Subcommands.Add(DocsCommand.Create(root));
 try

@@ -43,7 +43,9 @@ internal static class CheckCommand
             if (ok)
             {
                 Log.Action("checking controllers");
-                ok &= await ManagerCheckAsync(kube, GlobalOptions.NamespaceOf(parse), timeout.Token);
+                // An installed FluxSharp has manager Deployments (checked with each component's version); `fluxsharp dev` only a Pod.
+                ok &= await Install.ComponentCheck.RunAsync(new KubeClient(kube), GlobalOptions.NamespaceOf(parse), timeout.Token)
+                    ?? await ManagerCheckAsync(kube, GlobalOptions.NamespaceOf(parse), timeout.Token);
                 Log.Action("checking crds");
                 ok &= await CrdsCheckAsync(kube, timeout.Token);
             }

@@ -114,7 +114,7 @@ public sealed class OciControllerFixture : ManagerFixture
             $"Ready with revision {revision ?? "(any)"}");
 
     public Task<OCIRepository> WaitConditionAsync(string ns, string name, string type, string reason) =>
-        WaitAsync(ns, name, r => r.Status?.Conditions?.Any(c => c.Type == type && c.Status == "True" && c.Reason == reason) == true && r.Status?.ObservedGeneration == r.Metadata.Generation,
+        WaitAsync(ns, name, r => r.Status?.Conditions?.Any(c => c.Type == type && c.Status == "True" && c.Reason == reason && c.ObservedGeneration == r.Metadata.Generation) == true,
             $"{type}=True reason {reason}");
 
     public static Condition? Ready(OCIRepository repo) => repo?.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);

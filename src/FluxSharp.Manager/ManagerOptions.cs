@@ -41,7 +41,7 @@ public sealed class ManagerOptions
 
     /// <summary>
     /// Address of the webhook receiver server (--receiver-addr), host:port; null: no receiver server. It serves
-    /// Receivers' /hook/ paths whenever the notification-receiver controller is selected.
+    /// Receivers' /hook/ paths whenever the notification controller is selected.
     /// </summary>
     public string? ReceiverAddress { get; set; }
 

@@ -455,6 +455,7 @@ internal sealed class ManagerProcess : IAsyncDisposable
         psi.Environment["FLUXSHARP_STORAGE_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_METRICS_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_RECEIVER_ADDR"] = "127.0.0.1:0";
+        psi.Environment["FLUXSHARP_EVENTS_ADDR"] = "127.0.0.1:0";
         psi.Environment["FLUXSHARP_LOG_ENCODING"] = "console";
         // dev's sample GitRepository is this checkout over file://.
         psi.Environment["FLUXSHARP_ALLOW_FILE_URLS"] = "true";

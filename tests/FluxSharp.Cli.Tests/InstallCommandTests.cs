@@ -42,7 +42,7 @@ public sealed class InstallCommandTests(ClusterFixture cluster) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("✗ component 'image-reflector-controller' is not supported by FluxSharp, can be: source-controller, kustomize-controller", "--components-extra=image-reflector-controller")]
+    [InlineData("✗ component 'image-reflector-controller' is not supported by FluxSharp, can be: source-controller, kustomize-controller, notification-controller", "--components-extra=image-reflector-controller")]
     [InlineData("✗ namespace 'Flux_System' is invalid, it should adhere to standard defined in RFC 1123", "--namespace=Flux_System")]
     [InlineData("✗ version 'v1 2' is not a valid image tag", "--version=v1 2")]
     public async Task BadFlagsFailBeforeAnythingIsGenerated(string message, string flag)

@@ -120,11 +120,12 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
         var result = await dev.RunAsync("stats");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(5, lines.Length);
         Assert.Equal("RECONCILERS  \tRUNNING\tFAILING\tSUSPENDED\tSTORAGE", lines[0].TrimEnd());
         Assert.Matches("^GitRepository\t1      \t0      \t0        \t\\d+(\\.\\d)? (B|KiB|MiB)", lines[1]);
         Assert.Equal("OCIRepository\t0      \t0      \t0        \t-", lines[2].TrimEnd());
         Assert.Equal("Kustomization\t1      \t0      \t0        \t-", lines[3].TrimEnd());
+        Assert.Equal("Receiver     \t0      \t0      \t0        \t-", lines[4].TrimEnd());
 
         var empty = await dev.RunAsync("stats", "-n", "kube-system");
         Assert.Contains("GitRepository\t0      \t0      \t0        \t-", empty.Stdout, StringComparison.Ordinal);
@@ -141,7 +142,7 @@ public sealed class ObserveCommandTests(FluxDevFixture dev) : IClassFixture<Flux
         Assert.True(check.ExitCode == 0, check.Stderr);
         Assert.Matches(
             "^► checking prerequisites\n✔ Kubernetes \\S+ >=1\\.32\\.0-0\n► checking controllers\n✔ fluxsharp-manager: pod ready\n► fluxsharp:v\\S+\n► checking crds\n"
-            + "✔ gitrepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ ocirepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ kustomizations\\.kustomize\\.toolkit\\.fluxcd\\.io/v1\n✔ all checks passed\n$",
+            + "✔ gitrepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ ocirepositories\\.source\\.toolkit\\.fluxcd\\.io/v1\n✔ kustomizations\\.kustomize\\.toolkit\\.fluxcd\\.io/v1\n✔ receivers\\.notification\\.toolkit\\.fluxcd\\.io/v1\n✔ all checks passed\n$",
             check.Stderr);
 
         var elsewhere = await dev.RunAsync("check", "-n", "default");

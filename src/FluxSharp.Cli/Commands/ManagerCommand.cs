@@ -21,7 +21,7 @@ internal static class ManagerCommand
     {
         var kubeconfig = Flag<string?>("--kubeconfig", "kubeconfig path (default: in-cluster config, else ~/.kube/config)");
         var watchNamespace = Flag<string?>("--watch-namespace", "reconcile only objects in this namespace (default: all)");
-        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification, notification-receiver", "all");
+        var controllers = Flag<string?>("--controllers", "comma-separated controllers to run: all, source, kustomize, notification", "all");
         var concurrent = Flag<int>("--concurrent", "objects reconciled at once per kind", 4);
         var storagePath = Flag<string?>("--storage-path", "where artifacts are stored", "/data");
         var storageAddr = Flag<string?>("--storage-addr", "artifact server address (host:port)", ":9090");

@@ -92,8 +92,7 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
                     ? readyGeneration
                     : (long?)obj["status"]?["observedGeneration"] ?? -1;
                 // Reconciling with ProgressingWithRetry is a failed attempt waiting for its retry, as flux reads it.
-                var reconcilingCondition = Condition(obj, "Reconciling");
-                var reconciling = reconcilingCondition is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
+                var reconciling = Condition(obj, "Reconciling") is { } r && (string?)r["status"] == "True" && (string?)r["reason"] != "ProgressingWithRetry";
                 if (handled && observed >= generation)
                 {
                     var (status, message) = ReadyOf(obj);
@@ -110,8 +109,12 @@ internal sealed record FluxKind(string Kind, ApiResource Resource, string CliNam
                         }
                     }
 
-                    // The controller is on it: say what it reports (nothing before it has picked the request up).
-                    progress.Report(reconciling ? $"reconciling: {(string?)reconcilingCondition!["message"]}" : $"Ready={status}: {message}");
+                    // Not there yet: say what Ready reports once the controller has finished a run (work in progress
+                    // is not news, as flux prints nothing for it).
+                    if (!reconciling)
+                    {
+                        progress.Report($"Ready={status}: {message}");
+                    }
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);

@@ -16,7 +16,7 @@ internal static class InstallComponents
 
     /// <summary>Every component this build of the manager can run, in the order the manager lists its controllers.</summary>
     public static IReadOnlyList<string> Available { get; } =
-        Commands.ManagerCommand.AllControllers().Select(c => ComponentOf(c.Name)).ToList();
+        Commands.ManagerCommand.AllControllers().Select(c => ComponentOf(c.Name)).Distinct().ToList();
 
     /// <summary>The manager's --controllers name of a component: "source-controller" → "source".</summary>
     public static string ControllerOf(string component) => component[..^"-controller".Length];

@@ -31,7 +31,7 @@ public sealed class ReceiverFixture : ManagerFixture
     protected override string? ReceiverAddress => "127.0.0.1:0";
 
     protected override (string[] Names, IControllerModule[] Modules) Controllers() =>
-        (["source", "kustomize", "notification-receiver"], [new SourceControllerModule(), new KustomizeControllerModule(), new ReceiverControllerModule()]);
+        (["source", "kustomize", "notification"], [new SourceControllerModule(), new KustomizeControllerModule(), new ReceiverControllerModule()]);
 
     public async Task SecretAsync(string ns, string name, IReadOnlyDictionary<string, string> data)
     {

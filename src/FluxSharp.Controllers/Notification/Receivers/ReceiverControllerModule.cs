@@ -11,7 +11,7 @@ namespace FluxSharp.Controllers.Notification.Receivers;
 /// </summary>
 public sealed class ReceiverControllerModule : IControllerModule
 {
-    public string Name => "notification-receiver";
+    public string Name => "notification";
 
     public async Task RunAsync(ControllerContext context, CancellationToken cancellationToken)
     {

@@ -26,4 +26,10 @@ public static class FluxAnnotations
 
     /// <summary>On Secrets: "disabled" skips SOPS decryption.</summary>
     public const string Decrypt = "kustomize.toolkit.fluxcd.io/decrypt";
+
+    /// <summary>Event metadata of source-controller's events: the artifact revision they speak of.</summary>
+    public const string SourceRevision = "source.toolkit.fluxcd.io/revision";
+
+    /// <summary>Event metadata of source-controller's events: the artifact's digest.</summary>
+    public const string SourceDigest = "source.toolkit.fluxcd.io/digest";
 }

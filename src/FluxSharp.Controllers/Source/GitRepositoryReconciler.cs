@@ -18,7 +18,6 @@ namespace FluxSharp.Controllers.Source;
 public sealed partial class GitRepositoryReconciler : FluxReconciler<GitRepository, GitRepositoryStatus>
 {
     public const string StorageKind = "gitrepository";
-    private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
 
     /// <summary>Ready mirrors a failed fetch first, else says the artifact is stored (source-controller's order).</summary>
     private static readonly ConditionSummary ReadySummary = new(
@@ -105,7 +104,7 @@ public sealed partial class GitRepositoryReconciler : FluxReconciler<GitReposito
         };
         if (created)
         {
-            run.EventMetadata[RevisionAnnotation] = artifact.Revision;
+            run.EventMetadata[FluxAnnotations.SourceRevision] = artifact.Revision;
             run.Event("NewArtifact", $"stored artifact for commit '{subject}'");
         }
     }

@@ -22,8 +22,6 @@ namespace FluxSharp.Controllers.Source;
 public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIRepository, OCIRepositoryStatus>
 {
     public const string StorageKind = "ocirepository";
-    private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
-    private const string DigestAnnotation = "source.toolkit.fluxcd.io/digest";
 
     private static readonly ConditionSummary ReadySummary = new(
         [ConditionTypes.StorageOperationFailed, ConditionTypes.FetchFailed, ConditionTypes.ArtifactOutdated],
@@ -145,8 +143,8 @@ public sealed partial class OCIRepositoryReconciler : FluxReconciler<OCIReposito
                 text += $", origin source '{source}', origin revision '{origin}'";
             }
 
-            run.EventMetadata[RevisionAnnotation] = artifact.Revision;
-            run.EventMetadata[DigestAnnotation] = artifact.Digest;
+            run.EventMetadata[FluxAnnotations.SourceRevision] = artifact.Revision;
+            run.EventMetadata[FluxAnnotations.SourceDigest] = artifact.Digest;
             run.Event("NewArtifact", text);
         }
     }
